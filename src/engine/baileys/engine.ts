@@ -1,0 +1,217 @@
+import makeWASocket, { Browsers, DisconnectReason, WA_CERT_DETAILS } from 'baileys';
+import type { ConnectionState, WASocket } from 'baileys';
+import type { Logger } from 'pino';
+import type { Message } from '../dto.ts';
+import type { AccountInfo, Engine, EngineOptions, OutgoingContent, SendOptions } from '../types.ts';
+import { loadAuthState, type StoredAuthState } from './auth-state.ts';
+import { wireEvents } from './events.ts';
+import { toWahaUserId } from './jids.ts';
+import { Messaging } from './messaging.ts';
+import { RecentMessages } from './recent-messages.ts';
+
+const MAX_BACKOFF_MS = 30_000;
+const BASE_BACKOFF_MS = 500;
+
+/** Close codes after which reconnecting cannot help: the user has to act (scan again, resolve a conflict). */
+const FATAL_CLOSE_REASONS = new Map<number, string>([
+  [DisconnectReason.loggedOut, 'logged out from the phone'],
+  [DisconnectReason.forbidden, 'the account is banned or forbidden'],
+  [DisconnectReason.connectionReplaced, 'the connection was replaced by another client'],
+  [DisconnectReason.multideviceMismatch, 'multi-device mismatch; link the device again'],
+]);
+
+function closeStatusCode(update: Partial<ConnectionState>): number | undefined {
+  const error = update.lastDisconnect?.error as { output?: { statusCode?: unknown } } | undefined;
+  const code = error?.output?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Exponential backoff with full jitter, so many sessions dropped together do not reconnect together. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export class BaileysEngine implements Engine {
+  private socket: WASocket | undefined;
+  private auth: StoredAuthState | undefined;
+  private running = false;
+  private failedAttempts = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private credsWrites: Promise<void> = Promise.resolve();
+  private readonly logger: Logger;
+  private readonly recent = new RecentMessages();
+  private readonly sentByApi = new Set<string>();
+  private readonly messaging: Messaging;
+
+  constructor(private readonly options: EngineOptions) {
+    this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
+    this.messaging = new Messaging({
+      socket: () => this.openSocket(),
+      me: () => this.meId(),
+      recent: this.recent,
+      sentByApi: this.sentByApi,
+    });
+  }
+
+  send(chatId: string, content: OutgoingContent, options?: SendOptions): Promise<Message> {
+    return this.messaging.send(chatId, content, options);
+  }
+  forward(chatId: string, messageId: string): Promise<Message> {
+    return this.messaging.forward(chatId, messageId);
+  }
+  react(messageId: string, reaction: string): Promise<void> {
+    return this.messaging.react(messageId, reaction);
+  }
+  edit(chatId: string, messageId: string, text: string): Promise<Message> {
+    return this.messaging.edit(chatId, messageId, text);
+  }
+  revoke(chatId: string, messageId: string): Promise<void> {
+    return this.messaging.revoke(chatId, messageId);
+  }
+  star(chatId: string, messageId: string, star: boolean): Promise<void> {
+    return this.messaging.star(chatId, messageId, star);
+  }
+  markRead(chatId: string, messageIds: string[]): Promise<void> {
+    return this.messaging.markRead(chatId, messageIds);
+  }
+  setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
+    return this.messaging.setChatState(chatId, state);
+  }
+  checkNumber(phone: string): Promise<{ numberExists: boolean; chatId: string | null }> {
+    return this.messaging.checkNumber(phone);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.failedAttempts = 0;
+    this.auth = await loadAuthState(this.options.authState, this.options.session);
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.reconnectTimer);
+    this.closeSocket();
+    await this.credsWrites;
+  }
+
+  async logout(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.reconnectTimer);
+    const socket = this.socket;
+    if (socket?.user) {
+      await socket.logout().catch((error: unknown) => this.logger.warn({ err: error }, 'logout request failed; forgetting credentials anyway'));
+    }
+    this.closeSocket();
+    await this.credsWrites;
+    await this.options.authState.clear(this.options.session);
+    this.auth = undefined;
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    if (!this.socket) throw new Error('the engine is not connected');
+    return this.socket.requestPairingCode(phoneNumber.replace(/\D/g, ''));
+  }
+
+  /** The live socket of a logged-in session; feature calls fail clearly when there is none. */
+  private openSocket(): WASocket {
+    if (!this.socket?.user) throw new Error('the WhatsApp connection is not open');
+    return this.socket;
+  }
+
+  private meId(): string {
+    const id = this.socket?.user?.id ?? this.auth?.state.creds.me?.id;
+    return id ? toWahaUserId(id) : '';
+  }
+
+  private connect(): void {
+    const auth = this.auth;
+    if (!this.running || !auth) return;
+    const { endpoint, listener } = this.options;
+    // Baileys checks the server's certificate chain against this exported key; pointing it at the
+    // simulator's root is the single trust-anchor change the sandbox needs.
+    if (endpoint.rootPublicKey) WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(endpoint.rootPublicKey);
+    listener.status('STARTING');
+    const socket = makeWASocket({
+      auth: auth.state,
+      logger: this.logger.child({ module: 'baileys' }, { level: this.logger.level === 'trace' ? 'trace' : 'warn' }),
+      browser: Browsers.ubuntu('zapd'),
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      getMessage: async (key) => this.recent.content(key),
+      ...(endpoint.url ? { waWebSocketUrl: endpoint.url } : {}),
+    });
+    this.socket = socket;
+    socket.ev.on('creds.update', () => {
+      this.credsWrites = this.credsWrites
+        .then(() => auth.saveCreds())
+        .catch((error: unknown) => this.logger.error({ err: error }, 'could not save credentials'));
+    });
+    wireEvents(socket, { listener, recent: this.recent, sentByApi: this.sentByApi, me: () => this.meId(), logger: this.logger });
+    socket.ev.on('connection.update', (update) => {
+      if (socket !== this.socket) return;
+      this.onConnectionUpdate(socket, update);
+    });
+  }
+
+  private onConnectionUpdate(socket: WASocket, update: Partial<ConnectionState>): void {
+    const { listener } = this.options;
+    if (update.qr) {
+      listener.status('SCAN_QR_CODE');
+      listener.qr(update.qr);
+    }
+    if (update.connection === 'open') {
+      this.failedAttempts = 0;
+      const account = this.account(socket);
+      if (account) listener.account(account);
+      listener.status('WORKING');
+    }
+    if (update.connection === 'close') this.onClose(update);
+  }
+
+  private onClose(update: Partial<ConnectionState>): void {
+    this.socket = undefined;
+    if (!this.running) return;
+    const code = closeStatusCode(update);
+    const fatal = code === undefined ? undefined : FATAL_CLOSE_REASONS.get(code);
+    if (fatal) {
+      this.running = false;
+      this.logger.warn({ code }, `connection closed for good: ${fatal}`);
+      const forget = code === DisconnectReason.loggedOut ? this.options.authState.clear(this.options.session) : Promise.resolve();
+      void this.credsWrites
+        .then(() => forget)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'could not clear credentials'))
+        .finally(() => this.options.listener.status('FAILED', fatal));
+      return;
+    }
+    // 515 is WhatsApp asking for a fresh connection right after pairing: not a failure.
+    const delay = code === DisconnectReason.restartRequired ? 0 : reconnectDelay(this.failedAttempts++);
+    this.logger.info({ code, delay }, 'connection closed; reconnecting');
+    this.options.listener.status('STARTING');
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private account(socket: WASocket): AccountInfo | undefined {
+    const user = socket.user;
+    if (!user) return undefined;
+    return {
+      id: toWahaUserId(user.id),
+      ...(user.name ? { pushName: user.name } : {}),
+      ...(user.lid ? { lid: toWahaUserId(user.lid) } : {}),
+    };
+  }
+
+  private closeSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket) return;
+    socket.ev.removeAllListeners('connection.update');
+    socket.end(undefined);
+  }
+}
+
+export function createBaileysEngine(options: EngineOptions): Engine {
+  return new BaileysEngine(options);
+}

@@ -1,0 +1,188 @@
+// Baileys' event stream → WAHA's events. One place decides what each WhatsApp happening is called
+// and what its payload looks like; the session manager only forwards them.
+import { createHash } from 'node:crypto';
+import { decryptPollVote, getKeyAuthor, jidNormalizedUser, WAMessageStubType } from 'baileys';
+import type { WAMessage, WASocket, proto } from 'baileys';
+import type { Logger } from 'pino';
+import type { MessageDestination } from '../dto.ts';
+import type { EngineListener } from '../types.ts';
+import { serializeMessageId, toWahaChatId } from './jids.ts';
+import { endpoints, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
+import type { RecentMessages } from './recent-messages.ts';
+
+export interface EventContext {
+  listener: EngineListener;
+  recent: RecentMessages;
+  sentByApi: Set<string>;
+  me(): string;
+  logger: Logger;
+}
+
+function destination(key: proto.IMessageKey, me: string): MessageDestination {
+  const { from, to } = endpoints(key, me);
+  return { id: serializeMessageId(key), from, to, fromMe: key.fromMe === true };
+}
+
+/** Content that is bookkeeping, not a message a user would see in a chat. */
+function isSilent(message: WAMessage): boolean {
+  const content = message.message;
+  if (!content) return true;
+  return Boolean(content.protocolMessage || content.reactionMessage || content.pollUpdateMessage || content.senderKeyDistributionMessage && Object.keys(content).length === 1);
+}
+
+export function wireEvents(socket: WASocket, context: EventContext): void {
+  const { listener } = context;
+
+  socket.ev.on('messages.upsert', ({ messages, type }) => {
+    for (const message of messages) {
+      context.recent.remember(message);
+      if (type !== 'notify' && type !== 'append') continue;
+      const me = context.me();
+      const reaction = toWahaReaction(message, me);
+      if (reaction) listener.event('message.reaction', reaction);
+      if (message.message?.pollUpdateMessage) onPollVote(message, context);
+      if (isSilent(message)) continue;
+      const source = message.key?.id && context.sentByApi.has(message.key.id) ? 'api' : 'app';
+      const payload = toWahaMessage(message, { me, source });
+      listener.event('message.any', payload);
+      if (!message.key?.fromMe) listener.event('message', payload);
+    }
+  });
+
+  socket.ev.on('messages.update', (updates) => {
+    const me = context.me();
+    for (const { key, update } of updates) {
+      if (typeof update.status === 'number' && key.fromMe) listener.event('message.ack', toWahaAck(key, update.status, me));
+      if (update.messageStubType === WAMessageStubType.REVOKE) onRevoke(key, update, context);
+      const edited = update.message?.editedMessage?.message;
+      if (edited) onEdit(key, edited, update, context);
+    }
+  });
+
+  // Group receipts arrive per participant; WAHA reports them as acks of the group message.
+  socket.ev.on('message-receipt.update', (receipts) => {
+    const me = context.me();
+    for (const { key, receipt } of receipts) {
+      if (!key.fromMe) continue;
+      const status = receipt.playedTimestamp ? 5 : receipt.readTimestamp ? 4 : receipt.receiptTimestamp ? 3 : undefined;
+      if (status !== undefined) listener.event('message.ack', { ...toWahaAck(key, status, me), participant: toWahaChatId(receipt.userJid) });
+    }
+  });
+
+  socket.ev.on('presence.update', ({ id, presences }) => {
+    listener.event('presence.update', {
+      id: toWahaChatId(id),
+      presences: Object.entries(presences).map(([participant, presence]) => ({
+        participant: toWahaChatId(participant),
+        lastKnownPresence: presence.lastKnownPresence === 'available' ? 'online' : presence.lastKnownPresence === 'unavailable' ? 'offline' : presence.lastKnownPresence,
+        lastSeen: presence.lastSeen ?? null,
+      })),
+    });
+  });
+
+  socket.ev.on('chats.update', (chats) => {
+    for (const chat of chats) {
+      if (typeof chat.archived === 'boolean' && chat.id) {
+        listener.event('chat.archive', { id: toWahaChatId(chat.id), archived: chat.archived, timestamp: Math.floor(Date.now() / 1000) });
+      }
+    }
+  });
+
+  socket.ev.on('call', (calls) => {
+    const names = { offer: 'call.received', accept: 'call.accepted', reject: 'call.rejected' } as const;
+    for (const call of calls) {
+      const name = names[call.status as keyof typeof names];
+      if (!name) continue;
+      listener.event(name, {
+        id: call.id,
+        from: toWahaChatId(call.from),
+        timestamp: Math.floor(new Date(call.date).getTime() / 1000),
+        isVideo: call.isVideo ?? false,
+        isGroup: call.isGroup ?? false,
+      });
+    }
+  });
+
+  socket.ev.on('group-participants.update', ({ id, participants, action, author }) => {
+    const me = jidNormalizedUser(socket.user?.id ?? '');
+    const ids = participants.map((participant) => (typeof participant === 'string' ? participant : participant.id));
+    const payload = {
+      group: { id: toWahaChatId(id) },
+      participants: ids.map((participant) => ({ id: toWahaChatId(participant) })),
+      type: action,
+      timestamp: Math.floor(Date.now() / 1000),
+      by: author ? toWahaChatId(author) : null,
+    };
+    listener.event('group.v2.participants', payload);
+    if (ids.some((participant) => jidNormalizedUser(participant) === me)) {
+      if (action === 'add') listener.event('group.v2.join', { group: { id: toWahaChatId(id) }, timestamp: payload.timestamp });
+      if (action === 'remove') listener.event('group.v2.leave', { group: { id: toWahaChatId(id) }, by: payload.by, timestamp: payload.timestamp });
+    }
+  });
+
+  socket.ev.on('groups.upsert', (groups) => {
+    for (const group of groups) listener.event('group.join', { id: toWahaChatId(group.id), subject: group.subject, _data: group });
+  });
+
+  socket.ev.on('groups.update', (groups) => {
+    for (const group of groups) if (group.id) listener.event('group.v2.update', { group: { ...group, id: toWahaChatId(group.id) }, timestamp: Math.floor(Date.now() / 1000) });
+  });
+}
+
+function onRevoke(key: proto.IMessageKey, update: Partial<WAMessage>, context: EventContext): void {
+  const me = context.me();
+  const original = context.recent.find(key.remoteJid ?? '', key.id ?? '');
+  const revoker = update.key ?? key;
+  context.listener.event('message.revoked', {
+    before: original ? toWahaMessage(original, { me, source: 'app' }) : null,
+    after: { id: serializeMessageId(revoker), ...endpoints(revoker, me), fromMe: revoker.fromMe === true, timestamp: Math.floor(Date.now() / 1000), body: null },
+    revokedMessageId: key.id ?? '',
+  });
+}
+
+function onEdit(key: proto.IMessageKey, edited: proto.IMessage, update: Partial<WAMessage>, context: EventContext): void {
+  const me = context.me();
+  const message: WAMessage = { key, message: edited, messageTimestamp: update.messageTimestamp ?? Math.floor(Date.now() / 1000) };
+  context.listener.event('message.edited', {
+    ...toWahaMessage(message, { me, source: 'app' }),
+    editedMessageId: key.id ?? '',
+  });
+}
+
+/** Baileys leaves poll votes encrypted; the poll's own secret (kept with the poll message) opens them. */
+function onPollVote(message: WAMessage, context: EventContext): void {
+  const update = message.message?.pollUpdateMessage;
+  const pollKey = update?.pollCreationMessageKey;
+  if (!update || !pollKey || !message.key) return;
+  const me = context.me();
+  const meJid = jidNormalizedUser(me.replace('@c.us', '@s.whatsapp.net'));
+  const vote = {
+    ...destination(message.key, me),
+    selectedOptions: [] as string[],
+    timestamp: Number(update.senderTimestampMs ?? message.messageTimestamp ?? 0),
+  };
+  const poll = context.recent.find(pollKey.remoteJid ?? '', pollKey.id ?? '');
+  const secret = poll?.message?.messageContextInfo?.messageSecret;
+  const creation = poll?.message?.pollCreationMessage ?? poll?.message?.pollCreationMessageV2 ?? poll?.message?.pollCreationMessageV3;
+  if (!poll || !secret || !creation || !update.vote) {
+    context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
+    return;
+  }
+  try {
+    const decrypted = decryptPollVote(update.vote, {
+      pollCreatorJid: getKeyAuthor(pollKey, meJid),
+      pollMsgId: pollKey.id ?? '',
+      pollEncKey: secret,
+      voterJid: getKeyAuthor(message.key, meJid),
+    });
+    const chosen = new Set((decrypted.selectedOptions ?? []).map((hash) => Buffer.from(hash).toString('hex')));
+    vote.selectedOptions = (creation.options ?? [])
+      .map((option) => option.optionName ?? '')
+      .filter((name) => chosen.has(createHash('sha256').update(name).digest('hex')));
+    context.listener.event('poll.vote', { vote, poll: destination(pollKey, me) });
+  } catch (error) {
+    context.logger.warn({ err: error }, 'could not decrypt a poll vote');
+    context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
+  }
+}
+

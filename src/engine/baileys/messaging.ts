@@ -1,0 +1,159 @@
+// Sending, editing, revoking and acknowledging messages: our verbs turned into Baileys calls.
+import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket, proto } from 'baileys';
+import { badRequest, notFound } from '../../errors.ts';
+import type { Message } from '../dto.ts';
+import type { OutgoingContent, SendOptions } from '../types.ts';
+import { parseMessageId, toWahaChatId, toWhatsAppJid } from './jids.ts';
+import { toWahaMessage } from './message-mapper.ts';
+import type { RecentMessages } from './recent-messages.ts';
+
+export interface MessagingContext {
+  socket(): WASocket;
+  me(): string;
+  recent: RecentMessages;
+  /** Ids of the messages this zapd sent, so their events say `source: 'api'`. */
+  sentByApi: Set<string>;
+}
+
+function toBaileysContent(content: OutgoingContent): AnyMessageContent {
+  switch (content.kind) {
+    case 'text':
+      return { text: content.text };
+    case 'image':
+      return { image: content.file.data, mimetype: content.file.mimetype, ...(content.caption ? { caption: content.caption } : {}) };
+    case 'file':
+      return {
+        document: content.file.data,
+        mimetype: content.file.mimetype,
+        fileName: content.file.filename ?? 'file',
+        ...(content.caption ? { caption: content.caption } : {}),
+      };
+    case 'voice':
+      return { audio: content.file.data, mimetype: content.file.mimetype, ptt: true };
+    case 'video':
+      return {
+        video: content.file.data,
+        mimetype: content.file.mimetype,
+        ...(content.caption ? { caption: content.caption } : {}),
+        ...(content.asNote ? { ptv: true } : {}),
+      };
+    case 'location':
+      return {
+        location: {
+          degreesLatitude: content.latitude,
+          degreesLongitude: content.longitude,
+          ...(content.title ? { name: content.title } : {}),
+          ...(content.address ? { address: content.address } : {}),
+          ...(content.url ? { url: content.url } : {}),
+        },
+      };
+    case 'contacts':
+      return {
+        contacts: {
+          displayName: content.contacts.length === 1 ? content.contacts[0]?.displayName : `${content.contacts.length} contacts`,
+          contacts: content.contacts.map((contact) => ({ displayName: contact.displayName, vcard: contact.vcard })),
+        },
+      };
+    case 'poll':
+      return { poll: { name: content.name, values: content.options, selectableCount: content.multipleAnswers ? content.options.length : 1 } };
+    case 'linkPreview':
+      return {
+        text: content.text.includes(content.preview.url) ? content.text : `${content.text}\n${content.preview.url}`,
+        linkPreview: {
+          'canonical-url': content.preview.url,
+          'matched-text': content.preview.url,
+          title: content.preview.title,
+          ...(content.preview.description ? { description: content.preview.description } : {}),
+          ...(content.preview.image ? { jpegThumbnail: content.preview.image.data } : {}),
+        },
+      };
+  }
+}
+
+/** Resolves a WAHA id (or a bare WhatsApp id within `chatId`) to the message key Baileys needs. */
+export function resolveKey(chatId: string, messageId: string): proto.IMessageKey {
+  const parsed = parseMessageId(messageId);
+  if (parsed) {
+    return { remoteJid: parsed.remoteJid, id: parsed.id, fromMe: parsed.fromMe, ...(parsed.participant ? { participant: parsed.participant } : {}) };
+  }
+  if (!/^[A-Za-z0-9]+$/.test(messageId)) throw badRequest(`'${messageId}' is not a message id (expected true_<chatId>_<id>)`);
+  return { remoteJid: toWhatsAppJid(chatId), id: messageId, fromMe: true };
+}
+
+export class Messaging {
+  constructor(private readonly context: MessagingContext) {}
+
+  async send(chatId: string, content: OutgoingContent, options: SendOptions = {}): Promise<Message> {
+    const jid = toWhatsAppJid(chatId);
+    const baileysContent = toBaileysContent(content);
+    if (options.mentions?.length && 'text' in baileysContent) {
+      Object.assign(baileysContent, { mentions: options.mentions.map(toWhatsAppJid) });
+    }
+    const generation: MiscMessageGenerationOptions = {};
+    if (options.replyTo) generation.quoted = this.quotable(chatId, options.replyTo);
+    return this.relay(jid, baileysContent, generation);
+  }
+
+  async forward(chatId: string, messageId: string): Promise<Message> {
+    const original = this.lookup(chatId, messageId);
+    return this.relay(toWhatsAppJid(chatId), { forward: original });
+  }
+
+  async react(messageId: string, reaction: string): Promise<void> {
+    const key = resolveKey('', messageId);
+    await this.context.socket().sendMessage(key.remoteJid ?? '', { react: { text: reaction, key } });
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<Message> {
+    const key = resolveKey(chatId, messageId);
+    if (!key.fromMe) throw badRequest('only your own messages can be edited');
+    return this.relay(key.remoteJid ?? toWhatsAppJid(chatId), { text, edit: key });
+  }
+
+  async revoke(chatId: string, messageId: string): Promise<void> {
+    const key = resolveKey(chatId, messageId);
+    await this.context.socket().sendMessage(key.remoteJid ?? toWhatsAppJid(chatId), { delete: key });
+  }
+
+  async star(chatId: string, messageId: string, star: boolean): Promise<void> {
+    const key = resolveKey(chatId, messageId);
+    await this.context.socket().chatModify({ star: { messages: [{ id: key.id ?? '', fromMe: key.fromMe ?? false }], star } }, key.remoteJid ?? toWhatsAppJid(chatId));
+  }
+
+  async markRead(chatId: string, messageIds: string[]): Promise<void> {
+    const keys = messageIds.map((id) => resolveKey(chatId, id)).filter((key) => !key.fromMe);
+    if (keys.length > 0) await this.context.socket().readMessages(keys);
+  }
+
+  async setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
+    await this.context.socket().sendPresenceUpdate(state, toWhatsAppJid(chatId));
+  }
+
+  async checkNumber(phone: string): Promise<{ numberExists: boolean; chatId: string | null }> {
+    const digits = phone.replace(/\D/g, '');
+    if (digits.length < 5) throw badRequest(`'${phone}' is not a phone number`);
+    const [result] = (await this.context.socket().onWhatsApp(`${digits}@s.whatsapp.net`)) ?? [];
+    return result?.exists ? { numberExists: true, chatId: toWahaChatId(result.jid) } : { numberExists: false, chatId: null };
+  }
+
+  private async relay(jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<Message> {
+    const sent = await this.context.socket().sendMessage(jid, content, options);
+    if (!sent) throw new Error('the engine did not return the sent message');
+    if (sent.key?.id) this.context.sentByApi.add(sent.key.id);
+    this.context.recent.remember(sent);
+    return toWahaMessage(sent, { me: this.context.me(), source: 'api' });
+  }
+
+  private lookup(chatId: string, messageId: string): WAMessage {
+    const key = resolveKey(chatId, messageId);
+    const found = this.context.recent.find(key.remoteJid ?? '', key.id ?? '');
+    if (!found) throw notFound(`Message '${messageId}' is not known to this session`);
+    return found;
+  }
+
+  /** Quoting needs the original; an unknown one is quoted by key alone, as WhatsApp allows. */
+  private quotable(chatId: string, messageId: string): WAMessage {
+    const key = resolveKey(chatId, messageId);
+    return this.context.recent.find(key.remoteJid ?? '', key.id ?? '') ?? { key, message: { conversation: '' } };
+  }
+}

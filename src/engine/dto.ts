@@ -1,0 +1,82 @@
+// Payloads in WAHA's shapes, produced by the engine and sent as-is in API responses and events.
+
+export const ACK_NAMES = { [-1]: 'ERROR', 0: 'PENDING', 1: 'SERVER', 2: 'DEVICE', 3: 'READ', 4: 'PLAYED' } as const;
+export type Ack = keyof typeof ACK_NAMES;
+
+export function ackName(ack: number): string {
+  return (ACK_NAMES as Record<number, string>)[ack] ?? 'UNKNOWN';
+}
+
+export interface MediaInfo {
+  url: string | null;
+  mimetype: string | null;
+  filename: string | null;
+  error: { message: string } | null;
+}
+
+export interface Location {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+  url?: string;
+  description?: string;
+}
+
+export interface ReplyTo {
+  id: string;
+  participant?: string;
+  body?: string;
+}
+
+export interface Message {
+  /** `true_<chatId>_<ID>` / `false_<chatId>_<ID>`. */
+  id: string;
+  /** Seconds since the epoch. */
+  timestamp: number;
+  from: string;
+  fromMe: boolean;
+  /** `api` when zapd sent it, `app` when the phone or another linked device did. */
+  source: 'api' | 'app';
+  to: string;
+  participant: string | null;
+  body: string | null;
+  hasMedia: boolean;
+  media: MediaInfo | null;
+  /** Deprecated in WAHA in favour of media.url, still sent. */
+  mediaUrl?: string;
+  ack: number;
+  ackName: string;
+  author?: string;
+  location: Location | null;
+  vCards: string[];
+  replyTo: ReplyTo | null;
+  _data: unknown;
+}
+
+export interface MessageAck {
+  id: string;
+  from: string;
+  to: string;
+  participant: string | null;
+  fromMe: boolean;
+  ack: number;
+  ackName: string;
+}
+
+export interface MessageReaction {
+  id: string;
+  timestamp: number;
+  from: string;
+  fromMe: boolean;
+  to: string;
+  participant: string | null;
+  reaction: { text: string; messageId: string };
+}
+
+export interface MessageDestination {
+  id: string;
+  to: string;
+  from: string;
+  fromMe: boolean;
+}

@@ -1,0 +1,90 @@
+// The Engine seam: our own verbs and DTOs, in WAHA's shapes. The session manager talks to this
+// interface only; engine/baileys/ is the one implementation and the only code that imports Baileys.
+import type { Logger } from 'pino';
+import type { EventName } from '../events/bus.ts';
+import type { AuthStateRepository } from '../store/repositories.ts';
+import type { Message } from './dto.ts';
+
+export type SessionStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED';
+
+/** The linked account, as WAHA's `me`: `id` in `@c.us` form. */
+export interface AccountInfo {
+  id: string;
+  pushName?: string;
+  lid?: string;
+}
+
+/** Where the engine connects: real WhatsApp by default, or the simulator's WebSocket and trust root. */
+export interface EngineEndpoint {
+  url?: string;
+  /** Curve25519 public key (32 bytes) that signs the server's certificate chain. */
+  rootPublicKey?: Uint8Array;
+}
+
+export interface EngineListener {
+  /** Every state change, with a short reason when the engine knows one (e.g. why it failed). */
+  status(status: Exclude<SessionStatus, 'STOPPED'>, reason?: string): void;
+  /** A new QR value to show while waiting for a scan (rotates every ~20 s). */
+  qr(value: string): void;
+  /** The linked account changed (after pairing or at login). */
+  account(account: AccountInfo): void;
+  /** A WhatsApp event, already in WAHA's payload shape. */
+  event(name: EventName, payload: unknown): void;
+}
+
+export interface EngineOptions {
+  session: string;
+  authState: AuthStateRepository;
+  endpoint: EngineEndpoint;
+  logger: Logger;
+  listener: EngineListener;
+}
+
+export interface Engine {
+  /** Connects; resolves once the first connection attempt is under way (not when WORKING). */
+  start(): Promise<void>;
+  /** Disconnects without forgetting the credentials; no reconnect afterwards. */
+  stop(): Promise<void>;
+  /** Unlinks the device from the account (when connected) and forgets the credentials. */
+  logout(): Promise<void>;
+  /** Asks for an 8-character code to type on the phone instead of scanning the QR. */
+  requestPairingCode(phoneNumber: string): Promise<string>;
+
+  send(chatId: string, content: OutgoingContent, options?: SendOptions): Promise<Message>;
+  forward(chatId: string, messageId: string): Promise<Message>;
+  react(messageId: string, reaction: string): Promise<void>;
+  edit(chatId: string, messageId: string, text: string): Promise<Message>;
+  revoke(chatId: string, messageId: string): Promise<void>;
+  star(chatId: string, messageId: string, star: boolean): Promise<void>;
+  markRead(chatId: string, messageIds: string[]): Promise<void>;
+  setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void>;
+  /** Whether the number has WhatsApp, and its chat id if so. */
+  checkNumber(phone: string): Promise<{ numberExists: boolean; chatId: string | null }>;
+}
+
+export type EngineFactory = (options: EngineOptions) => Engine;
+
+/** A file to send, already fetched or decoded by the media layer. */
+export interface OutgoingFile {
+  data: Buffer;
+  mimetype: string;
+  filename?: string;
+}
+
+export type OutgoingContent =
+  | { kind: 'text'; text: string; linkPreview?: boolean }
+  | { kind: 'image'; file: OutgoingFile; caption?: string }
+  | { kind: 'file'; file: OutgoingFile; caption?: string }
+  | { kind: 'voice'; file: OutgoingFile }
+  | { kind: 'video'; file: OutgoingFile; caption?: string; asNote?: boolean }
+  | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string; url?: string }
+  | { kind: 'contacts'; contacts: Array<{ displayName: string; vcard: string }> }
+  | { kind: 'poll'; name: string; options: string[]; multipleAnswers: boolean }
+  | { kind: 'linkPreview'; text: string; preview: { url: string; title: string; description?: string; image?: OutgoingFile } };
+
+export interface SendOptions {
+  /** WAHA message id (or bare WhatsApp id) of the message to quote. */
+  replyTo?: string;
+  /** Chat ids (`<number>@c.us`) mentioned in the text. */
+  mentions?: string[];
+}
