@@ -56,6 +56,7 @@ export interface Engine {
   edit(chatId: string, messageId: string, text: string): Promise<Message>;
   revoke(chatId: string, messageId: string): Promise<void>;
   star(chatId: string, messageId: string, star: boolean): Promise<void>;
+  votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message>;
   markRead(chatId: string, messageIds: string[]): Promise<void>;
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void>;
   /** Whether the number has WhatsApp, and its chat id if so. */

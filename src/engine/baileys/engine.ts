@@ -41,7 +41,6 @@ export class BaileysEngine implements Engine {
   private credsWrites: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
   private readonly recent = new RecentMessages();
-  private readonly sentByApi = new Set<string>();
   private readonly messaging: Messaging;
 
   constructor(private readonly options: EngineOptions) {
@@ -50,7 +49,6 @@ export class BaileysEngine implements Engine {
       socket: () => this.openSocket(),
       me: () => this.meId(),
       recent: this.recent,
-      sentByApi: this.sentByApi,
     });
   }
 
@@ -71,6 +69,9 @@ export class BaileysEngine implements Engine {
   }
   star(chatId: string, messageId: string, star: boolean): Promise<void> {
     return this.messaging.star(chatId, messageId, star);
+  }
+  votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message> {
+    return this.messaging.votePoll(chatId, pollMessageId, votes);
   }
   markRead(chatId: string, messageIds: string[]): Promise<void> {
     return this.messaging.markRead(chatId, messageIds);
@@ -149,7 +150,7 @@ export class BaileysEngine implements Engine {
         .then(() => auth.saveCreds())
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not save credentials'));
     });
-    wireEvents(socket, { listener, recent: this.recent, sentByApi: this.sentByApi, me: () => this.meId(), logger: this.logger });
+    wireEvents(socket, { listener, recent: this.recent, me: () => this.meId(), logger: this.logger });
     socket.ev.on('connection.update', (update) => {
       if (socket !== this.socket) return;
       this.onConnectionUpdate(socket, update);

@@ -13,7 +13,6 @@ import type { RecentMessages } from './recent-messages.ts';
 export interface EventContext {
   listener: EngineListener;
   recent: RecentMessages;
-  sentByApi: Set<string>;
   me(): string;
   logger: Logger;
 }
@@ -42,7 +41,7 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
       if (reaction) listener.event('message.reaction', reaction);
       if (message.message?.pollUpdateMessage) onPollVote(message, context);
       if (isSilent(message)) continue;
-      const source = message.key?.id && context.sentByApi.has(message.key.id) ? 'api' : 'app';
+      const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
       const payload = toWahaMessage(message, { me, source });
       listener.event('message.any', payload);
       if (!message.key?.fromMe) listener.event('message', payload);

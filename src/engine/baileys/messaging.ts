@@ -1,18 +1,18 @@
 // Sending, editing, revoking and acknowledging messages: our verbs turned into Baileys calls.
+import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, jidNormalizedUser } from 'baileys';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket, proto } from 'baileys';
 import { badRequest, notFound } from '../../errors.ts';
 import type { Message } from '../dto.ts';
 import type { OutgoingContent, SendOptions } from '../types.ts';
 import { parseMessageId, toWahaChatId, toWhatsAppJid } from './jids.ts';
 import { toWahaMessage } from './message-mapper.ts';
+import { encryptPollVote } from './poll-votes.ts';
 import type { RecentMessages } from './recent-messages.ts';
 
 export interface MessagingContext {
   socket(): WASocket;
   me(): string;
   recent: RecentMessages;
-  /** Ids of the messages this zapd sent, so their events say `source: 'api'`. */
-  sentByApi: Set<string>;
 }
 
 function toBaileysContent(content: OutgoingContent): AnyMessageContent {
@@ -129,6 +129,35 @@ export class Messaging {
     await this.context.socket().sendPresenceUpdate(state, toWhatsAppJid(chatId));
   }
 
+  /** Votes in a poll; an empty list retracts the vote. */
+  async votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message> {
+    const poll = this.lookup(chatId, pollMessageId);
+    const content = poll.message;
+    const creation = content?.pollCreationMessage ?? content?.pollCreationMessageV2 ?? content?.pollCreationMessageV3;
+    const secret = content?.messageContextInfo?.messageSecret;
+    if (!creation || !secret || !poll.key) throw badRequest(`'${pollMessageId}' is not a poll this session can vote in`);
+    const names = new Set((creation.options ?? []).map((option) => option.optionName ?? ''));
+    const unknown = votes.filter((vote) => !names.has(vote));
+    if (unknown.length > 0) throw badRequest(`not options of this poll: ${unknown.join(', ')}`);
+    const socket = this.context.socket();
+    const meJid = jidNormalizedUser(socket.user?.id ?? '');
+    const vote = encryptPollVote(votes, {
+      pollMsgId: poll.key.id ?? '',
+      pollCreatorJid: getKeyAuthor(poll.key, meJid),
+      voterJid: meJid,
+      pollEncKey: secret,
+    });
+    const jid = poll.key.remoteJid ?? toWhatsAppJid(chatId);
+    const message = generateWAMessageFromContent(
+      jid,
+      { pollUpdateMessage: { pollCreationMessageKey: poll.key, vote, senderTimestampMs: Date.now() } },
+      { userJid: meJid },
+    );
+    this.context.recent.markSentByApi(jid, message.key.id ?? '');
+    await socket.relayMessage(jid, message.message ?? {}, { messageId: message.key.id ?? undefined });
+    return this.remembered(message);
+  }
+
   async checkNumber(phone: string): Promise<{ numberExists: boolean; chatId: string | null }> {
     const digits = phone.replace(/\D/g, '');
     if (digits.length < 5) throw badRequest(`'${phone}' is not a phone number`);
@@ -137,9 +166,17 @@ export class Messaging {
   }
 
   private async relay(jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<Message> {
-    const sent = await this.context.socket().sendMessage(jid, content, options);
+    const socket = this.context.socket();
+    // Baileys emits our own message event before sendMessage resolves, so the id is chosen and
+    // marked as ours first; the event then reports `source: 'api'`.
+    const messageId = generateMessageIDV2(socket.user?.id);
+    this.context.recent.markSentByApi(jid, messageId);
+    const sent = await socket.sendMessage(jid, content, { ...options, messageId });
     if (!sent) throw new Error('the engine did not return the sent message');
-    if (sent.key?.id) this.context.sentByApi.add(sent.key.id);
+    return this.remembered(sent);
+  }
+
+  private remembered(sent: WAMessage): Message {
     this.context.recent.remember(sent);
     return toWahaMessage(sent, { me: this.context.me(), source: 'api' });
   }

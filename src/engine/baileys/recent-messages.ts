@@ -6,6 +6,8 @@ const DEFAULT_CAPACITY = 5_000;
 
 export class RecentMessages {
   private readonly byKey = new Map<string, WAMessage>();
+  /** Messages this zapd sent through the API, so their events say `source: 'api'`, not 'app'. */
+  private readonly sentByApi = new Set<string>();
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
@@ -19,8 +21,23 @@ export class RecentMessages {
     this.byKey.set(key, message);
     if (this.byKey.size > this.capacity) {
       const oldest = this.byKey.keys().next().value;
-      if (oldest !== undefined) this.byKey.delete(oldest);
+      if (oldest !== undefined) {
+        this.byKey.delete(oldest);
+        this.sentByApi.delete(oldest);
+      }
     }
+  }
+
+  markSentByApi(remoteJid: string, id: string): void {
+    this.sentByApi.add(RecentMessages.keyOf(remoteJid, id));
+    if (this.sentByApi.size > this.capacity) {
+      const oldest = this.sentByApi.values().next().value;
+      if (oldest !== undefined) this.sentByApi.delete(oldest);
+    }
+  }
+
+  wasSentByApi(message: WAMessage): boolean {
+    return this.sentByApi.has(RecentMessages.keyOf(message.key?.remoteJid, message.key?.id));
   }
 
   find(remoteJid: string, id: string): WAMessage | undefined {

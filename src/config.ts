@@ -1,0 +1,105 @@
+// Configuration is read once, here, from the environment. WAHA's variable names are accepted as
+// aliases so a WAHA deployment's env file works unchanged.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface WebhookDefaults {
+  url: string;
+  events: string[];
+  hmacKey?: string;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  apiKey?: string;
+  logLevel: string;
+  webhook?: WebhookDefaults;
+  defaultEngine: string;
+  printQr: boolean;
+  waUrl?: string;
+  waRootKey?: string;
+  publicUrl?: string;
+  allowPrivateMediaUrls: boolean;
+  version: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function first(env: Env, names: string[]): string | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function flag(env: Env, names: string[], fallback: boolean): boolean {
+  const value = first(env, names);
+  if (value === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${names[0]} must be true or false, got '${value}'`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  const parsed = JSON.parse(text) as { version?: string };
+  return parsed.version ?? '0.0.0';
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const portText = first(env, ['PORT', 'ZAPD_PORT', 'WHATSAPP_API_PORT']) ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got '${portText}'`);
+
+  const logLevel = (first(env, ['ZAPD_LOG_LEVEL', 'WAHA_LOG_LEVEL', 'LOG_LEVEL']) ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+
+  const defaultEngine = (first(env, ['WHATSAPP_DEFAULT_ENGINE']) ?? 'NOWEB').toUpperCase();
+  if (defaultEngine !== 'NOWEB') {
+    throw new ConfigError(`WHATSAPP_DEFAULT_ENGINE=${defaultEngine} is not available: zapd runs the NOWEB engine (Baileys) only`);
+  }
+
+  const databaseUrl = first(env, ['DATABASE_URL', 'ZAPD_DATABASE_URL']);
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite store)');
+  }
+
+  const waUrl = first(env, ['ZAPD_WA_URL']);
+  if (waUrl && !/^wss?:\/\//.test(waUrl)) throw new ConfigError(`ZAPD_WA_URL must be a ws:// or wss:// URL, got '${waUrl}'`);
+
+  const hookUrl = first(env, ['WHATSAPP_HOOK_URL', 'ZAPD_WEBHOOK_URL']);
+  if (hookUrl && !/^https?:\/\//.test(hookUrl)) throw new ConfigError(`WHATSAPP_HOOK_URL must be an http(s) URL, got '${hookUrl}'`);
+  const hookEvents = (first(env, ['WHATSAPP_HOOK_EVENTS', 'ZAPD_WEBHOOK_EVENTS']) ?? 'message')
+    .split(',')
+    .map((event) => event.trim())
+    .filter(Boolean);
+  const hmacKey = first(env, ['WHATSAPP_HOOK_HMAC_KEY', 'ZAPD_WEBHOOK_HMAC_KEY']);
+
+  const apiKey = first(env, ['ZAPD_API_KEY', 'WHATSAPP_API_KEY', 'WAHA_API_KEY']);
+  const waRootKey = first(env, ['ZAPD_WA_ROOT_KEY']);
+  const publicUrl = first(env, ['ZAPD_BASE_URL', 'WAHA_BASE_URL']);
+  return {
+    host: first(env, ['ZAPD_HOST', 'WHATSAPP_API_HOSTNAME']) ?? '0.0.0.0',
+    port,
+    dataDir: resolve(first(env, ['ZAPD_DATA_DIR']) ?? '.zapd'),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    logLevel,
+    ...(hookUrl ? { webhook: { url: hookUrl, events: hookEvents, ...(hmacKey ? { hmacKey } : {}) } } : {}),
+    defaultEngine,
+    printQr: flag(env, ['WAHA_PRINT_QR', 'ZAPD_PRINT_QR'], true),
+    ...(waUrl ? { waUrl } : {}),
+    ...(waRootKey ? { waRootKey } : {}),
+    ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
+    allowPrivateMediaUrls: flag(env, ['ZAPD_ALLOW_PRIVATE_MEDIA_URLS'], false),
+    version: packageVersion(),
+  };
+}

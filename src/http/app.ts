@@ -1,0 +1,29 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { RouteDeps } from './deps.ts';
+import { foldDialect } from './dialect.ts';
+import { registerApiKeyAuth } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerOpenApi } from './plugins/openapi.ts';
+import { routePlugins } from './routes/index.ts';
+import { ErrorResponse } from './schemas/common.ts';
+
+export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Per-request logs only when debugging: at info level they would drown the session events.
+    loggerInstance: deps.logger.child({ module: 'http' }, { level: ['debug', 'trace'].includes(deps.config.logLevel) ? deps.config.logLevel : 'warn' }) as FastifyBaseLogger,
+    bodyLimit: 80 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
+  });
+  await registerErrorHandling(app);
+  await registerApiKeyAuth(app, deps.apiKey);
+  await registerOpenApi(app, deps.config.version);
+  await app.register(websocket);
+  app.addSchema(ErrorResponse);
+  app.addHook('preValidation', async (request) => {
+    foldDialect(request.body);
+    foldDialect(request.query);
+  });
+  for (const plugin of routePlugins) await plugin(app, deps);
+  return app;
+}

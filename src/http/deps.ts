@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { SessionManager } from '../sessions/manager.ts';
+import type { OpenedStore } from '../store/index.ts';
+
+export interface RouteDeps {
+  config: Config;
+  store: OpenedStore;
+  logger: Logger;
+  sessions: SessionManager;
+  bus: EventBus;
+  startedAt: number;
+}
+
+export type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => Promise<void>;

@@ -1,0 +1,197 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { badRequest, notImplemented } from '../../errors.ts';
+import type { Engine, OutgoingContent, SendOptions } from '../../engine/types.ts';
+import { resolveFile, type FileReference } from '../../media/resolve-file.ts';
+import type { RoutePlugin } from '../deps.ts';
+import { toChatId } from '../dialect.ts';
+import { ErrorResponse } from '../schemas/common.ts';
+import * as S from '../schemas/chatting.ts';
+import { MessageSchema } from '../schemas/messages.ts';
+
+const tags = ['📤 Chatting'];
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse, 501: ErrorResponse };
+const Ok = Type.Object({ success: Type.Boolean() }, { additionalProperties: true });
+
+interface ChatRequest {
+  session?: string;
+  chatId: string;
+  reply_to?: string | null;
+  mentions?: string[] | null;
+}
+
+function sendOptions(body: ChatRequest): SendOptions {
+  return {
+    ...(body.reply_to ? { replyTo: body.reply_to } : {}),
+    ...(body.mentions?.length ? { mentions: body.mentions.map(toChatId) } : {}),
+  };
+}
+
+function vcardOf(contact: Static<typeof S.VcardContact>): { displayName: string; vcard: string } {
+  if (contact.vcard) {
+    const name = /\nFN[^:]*:(.+)/.exec(contact.vcard)?.[1]?.trim() ?? 'Contact';
+    return { displayName: name, vcard: contact.vcard };
+  }
+  if (!('fullName' in contact)) throw badRequest('each contact needs vcard or fullName + phoneNumber');
+  const waid = (contact.whatsappId ?? contact.phoneNumber).replace(/\D/g, '');
+  const lines = ['BEGIN:VCARD', 'VERSION:3.0', `FN:${contact.fullName}`];
+  if (contact.organization) lines.push(`ORG:${contact.organization};`);
+  lines.push(`TEL;type=CELL;type=VOICE;waid=${waid}:${contact.phoneNumber}`, 'END:VCARD');
+  return { displayName: contact.fullName, vcard: lines.join('\n') };
+}
+
+export const chattingRoutes: RoutePlugin = async (app, deps) => {
+  const { sessions, config } = deps;
+  const engineFor = (body: { session?: string }): Promise<Engine> => sessions.workingEngine(body.session ?? 'default');
+  const file = (reference: FileReference, fallbackMimetype: string) =>
+    resolveFile(reference, { allowPrivateUrls: config.allowPrivateMediaUrls, fallbackMimetype });
+
+  /** Registers a POST that builds content from the body and sends it, answering 201 with the message. */
+  function sender<T extends TSchema>(path: string, summary: string, body: T, build: (body: Static<T>) => Promise<OutgoingContent> | OutgoingContent, extra: { deprecated?: boolean } = {}) {
+    app.post<{ Body: Static<T> }>(
+      path,
+      { schema: { tags, summary, body, response: { 201: MessageSchema, ...errors }, ...extra } },
+      async (request, reply) => {
+        const requestBody = request.body as Static<T> & ChatRequest;
+        const engine = await engineFor(requestBody);
+        const content = await build(request.body);
+        const sent = await engine.send(toChatId(requestBody.chatId), content, sendOptions(requestBody));
+        return reply.code(201).send(sent);
+      },
+    );
+  }
+
+  sender('/api/sendText', 'Send a text message', S.SendTextBody, (body) => ({ kind: 'text', text: body.text, linkPreview: body.linkPreview ?? true }));
+  sender('/api/reply', 'Reply to a message (use sendText with reply_to)', S.SendTextBody, (body) => ({ kind: 'text', text: body.text }), { deprecated: true });
+  sender('/api/sendImage', 'Send an image', S.SendImageBody, async (body) => ({
+    kind: 'image',
+    file: await file(body.file, 'image/jpeg'),
+    ...(body.caption ? { caption: body.caption } : {}),
+  }));
+  sender('/api/sendFile', 'Send a file as a document', S.SendFileBody, async (body) => ({
+    kind: 'file',
+    file: await file(body.file, 'application/octet-stream'),
+    ...(body.caption ? { caption: body.caption } : {}),
+  }));
+  sender('/api/sendVoice', 'Send a voice note (OGG/Opus; convert is not available in this build)', S.SendVoiceBody, async (body) => {
+    if (body.convert) throw notImplemented('convert is not available: zapd ships no audio transcoder; send OGG/Opus audio');
+    return { kind: 'voice', file: await file(body.file, 'audio/ogg; codecs=opus') };
+  });
+  sender('/api/sendVideo', 'Send a video (asNote sends a round video note)', S.SendVideoBody, async (body) => {
+    if (body.convert) throw notImplemented('convert is not available: zapd ships no video transcoder; send MP4 (H.264/AAC) video');
+    return { kind: 'video', file: await file(body.file, 'video/mp4'), ...(body.caption ? { caption: body.caption } : {}), ...(body.asNote ? { asNote: true } : {}) };
+  });
+  sender('/api/sendLocation', 'Send a location', S.SendLocationBody, (body) => ({
+    kind: 'location',
+    latitude: body.latitude,
+    longitude: body.longitude,
+    ...(body.title ? { title: body.title } : {}),
+    ...(body.address ? { address: body.address } : {}),
+    ...(body.url ? { url: body.url } : {}),
+  }));
+  sender('/api/sendContactVcard', 'Send one or more contact cards', S.SendContactVcardBody, (body) => ({ kind: 'contacts', contacts: body.contacts.map(vcardOf) }));
+  sender('/api/sendPoll', 'Send a poll; votes arrive as poll.vote events', S.SendPollBody, (body) => ({
+    kind: 'poll',
+    name: body.poll.name,
+    options: body.poll.options,
+    multipleAnswers: body.poll.multipleAnswers ?? false,
+  }));
+  sender('/api/sendLinkPreview', 'Send a link with its preview', S.SendLinkPreviewBody, (body) => ({
+    kind: 'linkPreview',
+    text: body.url,
+    preview: { url: body.url, title: body.title },
+  }), { deprecated: true });
+  sender('/api/send/link-custom-preview', 'Send text with a preview you describe', S.SendLinkCustomPreviewBody, async (body) => ({
+    kind: 'linkPreview',
+    text: body.text,
+    preview: {
+      url: body.preview.url,
+      title: body.preview.title,
+      ...(body.preview.description ? { description: body.preview.description } : {}),
+      ...(body.preview.image ? { image: await file(body.preview.image, 'image/jpeg') } : {}),
+    },
+  }));
+
+  app.get<{ Querystring: Static<typeof S.SendTextQuery> }>(
+    '/api/sendText',
+    { schema: { tags, deprecated: true, summary: 'Send a text message (query parameters)', querystring: S.SendTextQuery, response: { 200: MessageSchema, ...errors } } },
+    async (request) => {
+      const engine = await engineFor(request.query);
+      return engine.send(toChatId(request.query.phone), { kind: 'text', text: request.query.text });
+    },
+  );
+
+  app.post<{ Body: Static<typeof S.ForwardBody> }>(
+    '/api/forwardMessage',
+    { schema: { tags, summary: 'Forward a message to a chat', body: S.ForwardBody, response: { 201: MessageSchema, ...errors } } },
+    async (request, reply) => {
+      const engine = await engineFor(request.body);
+      return reply.code(201).send(await engine.forward(toChatId(request.body.chatId), request.body.messageId));
+    },
+  );
+
+  app.post<{ Body: Static<typeof S.SendPollVoteBody> }>(
+    '/api/sendPollVote',
+    { schema: { tags, summary: 'Vote in a poll', body: S.SendPollVoteBody, response: { 201: MessageSchema, ...errors } } },
+    async (request, reply) => {
+      const engine = await engineFor(request.body);
+      return reply.code(201).send(await engine.votePoll(toChatId(request.body.chatId), request.body.pollMessageId, request.body.votes));
+    },
+  );
+
+  app.post<{ Body: Static<typeof S.SendSeenBody> }>(
+    '/api/sendSeen',
+    { schema: { tags, summary: 'Mark messages as read (blue ticks)', body: S.SendSeenBody, response: { 201: Ok, ...errors } } },
+    async (request, reply) => {
+      const engine = await engineFor(request.body);
+      const chatId = toChatId(request.body.chatId);
+      const ids = [...(request.body.messageIds ?? []), ...(request.body.messageId ? [request.body.messageId] : [])];
+      if (ids.length === 0) throw badRequest('messageId or messageIds is required');
+      await engine.markRead(chatId, ids);
+      return reply.code(201).send({ success: true });
+    },
+  );
+
+  for (const [path, state, summary] of [
+    ['/api/startTyping', 'composing', 'Show "typing…" in the chat'],
+    ['/api/stopTyping', 'paused', 'Stop showing "typing…"'],
+  ] as const) {
+    app.post<{ Body: Static<typeof S.TypingBody> }>(path, { schema: { tags, summary, body: S.TypingBody, response: { 201: Ok, ...errors } } }, async (request, reply) => {
+      const engine = await engineFor(request.body);
+      await engine.setChatState(toChatId(request.body.chatId), state);
+      return reply.code(201).send({ success: true });
+    });
+  }
+
+  app.put<{ Body: Static<typeof S.ReactionBody> }>(
+    '/api/reaction',
+    { schema: { tags, summary: 'React to a message (empty reaction removes it)', body: S.ReactionBody, response: { 200: Ok, ...errors } } },
+    async (request) => {
+      const engine = await engineFor(request.body);
+      await engine.react(request.body.messageId, request.body.reaction);
+      return { success: true };
+    },
+  );
+
+  app.put<{ Body: Static<typeof S.StarBody> }>(
+    '/api/star',
+    { schema: { tags, summary: 'Star or unstar a message', body: S.StarBody, response: { 200: Ok, ...errors } } },
+    async (request) => {
+      const engine = await engineFor(request.body);
+      await engine.star(toChatId(request.body.chatId), request.body.messageId, request.body.star);
+      return { success: true };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof S.CheckNumberQuery> }>(
+    '/api/checkNumberStatus',
+    { schema: { tags, deprecated: true, summary: 'Whether a phone number has WhatsApp', querystring: S.CheckNumberQuery, response: { 200: S.NumberStatus, ...errors } } },
+    async (request) => (await engineFor(request.query)).checkNumber(request.query.phone),
+  );
+
+  for (const path of ['/api/sendButtons', '/api/sendList', '/api/send/buttons/reply']) {
+    app.post(path, { schema: { tags, deprecated: true, summary: 'Interactive buttons/lists (not delivered by WhatsApp to regular accounts)', response: errors } }, async (_request, reply) =>
+      reply.code(501).send({ statusCode: 501, error: 'Not Implemented', message: `${path}: WhatsApp no longer delivers interactive buttons or lists sent from linked devices of regular accounts, so zapd does not send them` }),
+    );
+  }
+
+};

@@ -1,0 +1,73 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { shutdown } from '../../lifecycle.ts';
+import type { RoutePlugin } from '../deps.ts';
+import { ErrorResponse } from '../schemas/common.ts';
+
+const tags = ['🔍 Observability'];
+const Version = Type.Object({ version: Type.String(), engine: Type.String(), tier: Type.String(), browser: Type.Null() });
+
+export const observabilityRoutes: RoutePlugin = async (app, { config, store, sessions, startedAt }) => {
+  const version = { version: config.version, engine: 'NOWEB', tier: 'CORE', browser: null };
+
+  app.get('/ping', { schema: { tags, summary: 'Liveness', security: [], response: { 200: Type.Object({ message: Type.Literal('pong') }) } } }, async () => ({ message: 'pong' as const }));
+
+  app.get(
+    '/health',
+    { schema: { tags, summary: 'Readiness: the store answers; sessions by status', security: [], response: { 200: Type.Unknown(), 503: Type.Unknown() } } },
+    async (_request, reply) => {
+      const all = await sessions.list({ all: true }).catch(() => []);
+      const byStatus: Record<string, number> = {};
+      for (const session of all) byStatus[session.status] = (byStatus[session.status] ?? 0) + 1;
+      try {
+        await store.ping();
+        return { status: 'ok', info: { store: { status: 'up', kind: store.kind }, sessions: { status: 'up', byStatus } }, error: {} };
+      } catch (error) {
+        return reply.code(503).send({
+          status: 'error',
+          info: { sessions: { status: 'up', byStatus } },
+          error: { store: { status: 'down', message: error instanceof Error ? error.message : String(error) } },
+        });
+      }
+    },
+  );
+
+  for (const path of ['/api/server/version', '/api/version']) {
+    app.get(path, { schema: { tags, summary: 'Server version', response: { 200: Version, 401: ErrorResponse } } }, async () => version);
+  }
+
+  app.get<{ Querystring: { all?: boolean } }>(
+    '/api/server/environment',
+    { schema: { tags, summary: 'Server environment (all=true adds the configuration, secrets masked)', querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }), response: { 401: ErrorResponse } } },
+    async (request) => {
+      if (!request.query.all) return version;
+      return {
+        ...version,
+        ZAPD_DATA_DIR: config.dataDir,
+        ZAPD_STORE: store.kind,
+        ZAPD_WA_URL: config.waUrl ?? null,
+        WHATSAPP_HOOK_URL: config.webhook?.url ?? null,
+        WHATSAPP_HOOK_EVENTS: config.webhook?.events.join(',') ?? null,
+        WHATSAPP_API_KEY: '***',
+      };
+    },
+  );
+
+  app.get('/api/server/status', { schema: { tags, summary: 'Uptime and process facts', response: { 401: ErrorResponse } } }, async () => ({
+    startTimestamp: startedAt,
+    uptime: Date.now() - startedAt,
+    worker: { id: null },
+    pid: process.pid,
+    memory: process.memoryUsage().rss,
+  }));
+
+  const StopBody = Type.Object({ force: Type.Optional(Type.Boolean({ default: false })) });
+  app.post<{ Body: Static<typeof StopBody> }>(
+    '/api/server/stop',
+    { schema: { tags, summary: 'Stop the server gracefully (force skips waiting for sessions)', body: Type.Optional(StopBody), response: { 201: Type.Object({ stopping: Type.Boolean() }), 401: ErrorResponse } } },
+    async (request, reply) => {
+      const force = request.body?.force ?? false;
+      setTimeout(() => void shutdown(force ? 'api stop (force)' : 'api stop'), 100);
+      return reply.code(201).send({ stopping: true });
+    },
+  );
+};

@@ -1,0 +1,89 @@
+// WAHA's session DTOs. The config object is stored verbatim, so unknown extra fields survive a round trip.
+import { Type, type Static } from '@sinclair/typebox';
+import { EVENT_NAMES } from '../../events/bus.ts';
+
+export const SessionName = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$', description: 'Session name: letters, digits, _ and -' });
+
+// Unknown names are accepted and ignored (with a warning), as WAHA does, so configs written for a
+// newer WAHA keep working.
+export const WebhookEventName = Type.String({ minLength: 1, description: `'*' or one of: ${EVENT_NAMES.join(', ')}` });
+
+export const WebhookConfigSchema = Type.Object(
+  {
+    url: Type.String({ format: 'uri', pattern: '^https?://' }),
+    events: Type.Array(WebhookEventName, { minItems: 1 }),
+    hmac: Type.Optional(Type.Union([Type.Null(), Type.Object({ key: Type.Union([Type.String({ minLength: 1 }), Type.Null()]) })])),
+    retries: Type.Optional(
+      Type.Union([
+        Type.Null(),
+        Type.Object({
+          policy: Type.Optional(Type.Union([Type.Literal('constant'), Type.Literal('linear'), Type.Literal('exponential')])),
+          delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+          attempts: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+        }),
+      ]),
+    ),
+    customHeaders: Type.Optional(
+      Type.Union([Type.Null(), Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), value: Type.String() }))]),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+export const SessionConfigSchema = Type.Object(
+  {
+    webhooks: Type.Optional(Type.Array(WebhookConfigSchema)),
+    metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
+    proxy: Type.Optional(
+      Type.Union([
+        Type.Null(),
+        Type.Object({ server: Type.String({ minLength: 1 }), username: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }),
+      ]),
+    ),
+    debug: Type.Optional(Type.Boolean()),
+    ignore: Type.Optional(
+      Type.Object({
+        status: Type.Optional(Type.Boolean()),
+        groups: Type.Optional(Type.Boolean()),
+        channels: Type.Optional(Type.Boolean()),
+        broadcast: Type.Optional(Type.Boolean()),
+      }),
+    ),
+    noweb: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    client: Type.Optional(Type.Object({ deviceName: Type.Optional(Type.String()), browserName: Type.Optional(Type.String()) })),
+  },
+  { additionalProperties: true, description: 'WAHA session config, stored as given' },
+);
+export type SessionConfigBody = Static<typeof SessionConfigSchema>;
+
+export const SessionCreateBody = Type.Object({
+  name: Type.Optional(SessionName),
+  start: Type.Optional(Type.Boolean({ default: true, description: 'Start the session right away (default true)' })),
+  config: Type.Optional(SessionConfigSchema),
+});
+
+export const SessionUpdateBody = Type.Object({ config: Type.Optional(SessionConfigSchema) });
+
+export const SessionStatusSchema = Type.Union(
+  ['STOPPED', 'STARTING', 'SCAN_QR_CODE', 'WORKING', 'FAILED'].map((status) => Type.Literal(status)),
+);
+
+export const MeSchema = Type.Object({ id: Type.String(), pushName: Type.Optional(Type.String()), lid: Type.Optional(Type.String()) });
+
+export const SessionInfoSchema = Type.Object({
+  name: Type.String(),
+  status: SessionStatusSchema,
+  config: Type.Record(Type.String(), Type.Unknown()),
+  me: Type.Union([MeSchema, Type.Null()]),
+  engine: Type.Object({ engine: Type.Literal('NOWEB') }),
+  presence: Type.Null(),
+  timestamps: Type.Object({ activity: Type.Union([Type.Number(), Type.Null()]) }),
+});
+
+export const ListSessionsQuery = Type.Object({
+  all: Type.Optional(Type.Boolean({ default: false, description: 'Include STOPPED sessions' })),
+});
+
+export const DeprecatedStartBody = Type.Object({ name: SessionName, config: Type.Optional(SessionConfigSchema) });
+export const DeprecatedStopBody = Type.Object({ name: SessionName, logout: Type.Optional(Type.Boolean({ default: false })) });
+export const DeprecatedLogoutBody = Type.Object({ name: SessionName });

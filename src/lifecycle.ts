@@ -1,0 +1,25 @@
+// Graceful stop, run once whatever asked for it (SIGTERM, SIGINT, POST /api/server/stop).
+type Handler = () => Promise<void>;
+
+const handlers: Handler[] = [];
+let stopping: Promise<void> | undefined;
+
+/** Registers cleanup; handlers run in reverse order of registration (last started, first stopped). */
+export function onShutdown(handler: Handler): () => void {
+  handlers.push(handler);
+  return () => {
+    const index = handlers.indexOf(handler);
+    if (index >= 0) handlers.splice(index, 1);
+  };
+}
+
+export function shutdown(reason: string, exit = true): Promise<void> {
+  stopping ??= (async () => {
+    process.stderr.write(`zapd: stopping (${reason})\n`);
+    for (const handler of [...handlers].reverse()) {
+      await handler().catch((error: unknown) => process.stderr.write(`zapd: shutdown step failed: ${String(error)}\n`));
+    }
+    if (exit) process.exit(0);
+  })();
+  return stopping;
+}

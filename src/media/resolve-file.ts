@@ -1,0 +1,64 @@
+// Turns WAHA's `file` object ({url} or base64 {data}, with mimetype/filename) into bytes to send.
+import { extname } from 'node:path';
+import { badRequest } from '../errors.ts';
+import type { OutgoingFile } from '../engine/types.ts';
+import { fetchFile } from './fetch-file.ts';
+
+export interface FileReference {
+  url?: string;
+  data?: string;
+  mimetype?: string;
+  filename?: string;
+}
+
+const MIMETYPES_BY_EXTENSION: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.mp4': 'video/mp4',
+  '.3gp': 'video/3gpp',
+  '.ogg': 'audio/ogg; codecs=opus',
+  '.oga': 'audio/ogg; codecs=opus',
+  '.opus': 'audio/ogg; codecs=opus',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+  '.zip': 'application/zip',
+  '.json': 'application/json',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
+
+function decodeBase64(data: string): Buffer {
+  const payload = data.startsWith('data:') ? data.slice(data.indexOf(',') + 1) : data;
+  if (!BASE64.test(payload)) throw badRequest('file.data is not valid base64');
+  const bytes = Buffer.from(payload, 'base64');
+  if (bytes.length === 0) throw badRequest('file.data is empty');
+  return bytes;
+}
+
+function dataUrlMimetype(data: string): string | undefined {
+  return /^data:([^;,]+)/.exec(data)?.[1];
+}
+
+export interface ResolveFileOptions {
+  allowPrivateUrls: boolean;
+  /** Used when neither the request nor the download says what the file is. */
+  fallbackMimetype: string;
+}
+
+export async function resolveFile(file: FileReference, options: ResolveFileOptions): Promise<OutgoingFile> {
+  if (file.data === undefined && file.url === undefined) throw badRequest('file needs either url or data');
+  const fetched = file.data !== undefined ? undefined : await fetchFile(file.url ?? '', { allowPrivate: options.allowPrivateUrls });
+  const data = fetched?.data ?? decodeBase64(file.data ?? '');
+  const filename = file.filename ?? fetched?.filename;
+  const byExtension = filename ? MIMETYPES_BY_EXTENSION[extname(filename).toLowerCase()] : undefined;
+  const mimetype = file.mimetype ?? (file.data ? dataUrlMimetype(file.data) : undefined) ?? fetched?.mimetype ?? byExtension ?? options.fallbackMimetype;
+  return { data, mimetype, ...(filename ? { filename } : {}) };
+}

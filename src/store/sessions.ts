@@ -1,0 +1,106 @@
+import type { Db } from './database.ts';
+import type { AuthStateChange, AuthStateRepository, SessionRepository, StoredSession } from './repositories.ts';
+
+interface SessionRow {
+  name: string;
+  config: string;
+  enabled: number;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+function toStoredSession(row: SessionRow): StoredSession {
+  return {
+    name: row.name,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    enabled: Number(row.enabled) === 1,
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+export function sessionRepository(db: Db): SessionRepository {
+  return {
+    async list() {
+      const rows = await db.selectFrom('sessions').selectAll().orderBy('created_at').orderBy('name').execute();
+      return rows.map(toStoredSession);
+    },
+    async get(name) {
+      const row = await db.selectFrom('sessions').selectAll().where('name', '=', name).executeTakeFirst();
+      return row ? toStoredSession(row) : undefined;
+    },
+    async create(session) {
+      const now = Date.now();
+      const result = await db
+        .insertInto('sessions')
+        .values({ name: session.name, config: JSON.stringify(session.config), enabled: session.enabled ? 1 : 0, created_at: now, updated_at: now })
+        .onConflict((conflict) => conflict.column('name').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async update(name, changes) {
+      const result = await db
+        .updateTable('sessions')
+        .set({
+          updated_at: Date.now(),
+          ...(changes.config !== undefined ? { config: JSON.stringify(changes.config) } : {}),
+          ...(changes.enabled !== undefined ? { enabled: changes.enabled ? 1 : 0 } : {}),
+        })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async delete(name) {
+      return db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('auth_state').where('session', '=', name).execute();
+        await trx.deleteFrom('messages').where('session', '=', name).execute();
+        await trx.deleteFrom('chats').where('session', '=', name).execute();
+        await trx.deleteFrom('contacts').where('session', '=', name).execute();
+        const result = await trx.deleteFrom('sessions').where('name', '=', name).executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
+      });
+    },
+  };
+}
+
+/** Keeps each statement's parameter count well under SQLite's and PostgreSQL's limits. */
+const BATCH = 200;
+
+export function authStateRepository(db: Db): AuthStateRepository {
+  return {
+    async get(session, category, ids) {
+      const found = new Map<string, string>();
+      for (let start = 0; start < ids.length; start += BATCH) {
+        const rows = await db
+          .selectFrom('auth_state')
+          .select(['id', 'value'])
+          .where('session', '=', session)
+          .where('category', '=', category)
+          .where('id', 'in', ids.slice(start, start + BATCH))
+          .execute();
+        for (const row of rows) found.set(row.id, row.value);
+      }
+      return found;
+    },
+    async write(session, changes: AuthStateChange[]) {
+      if (changes.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        const deletions = changes.filter((change) => change.value === null);
+        for (const change of deletions) {
+          await trx.deleteFrom('auth_state').where('session', '=', session).where('category', '=', change.category).where('id', '=', change.id).execute();
+        }
+        const upserts = changes.filter((change): change is AuthStateChange & { value: string } => change.value !== null);
+        for (let start = 0; start < upserts.length; start += BATCH) {
+          await trx
+            .insertInto('auth_state')
+            .values(upserts.slice(start, start + BATCH).map((change) => ({ session, category: change.category, id: change.id, value: change.value })))
+            .onConflict((conflict) => conflict.columns(['session', 'category', 'id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+            .execute();
+        }
+      });
+    },
+    async clear(session) {
+      await db.deleteFrom('auth_state').where('session', '=', session).execute();
+    },
+  };
+}
