@@ -1,0 +1,75 @@
+// zapd's WhatsApp network simulator: one HTTP server with the WhatsApp Web WebSocket at /ws/chat and
+// a JSON admin API under /admin. Point Baileys at it with `waWebSocketUrl` and trust its root key
+// through `WA_CERT_DETAILS.PUBLIC_KEY`.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { WebSocketServer } from 'ws';
+import { AdminApi } from './admin.ts';
+import { Network } from './network.ts';
+import { SimulatorState } from './state.ts';
+import { createTrustChain } from './transport/certificates.ts';
+
+export interface SimulatorOptions {
+  host?: string;
+  port?: number;
+  seed?: string;
+  stateFile?: string;
+  logLevel?: string;
+}
+
+export interface RunningSimulator {
+  port: number;
+  wsUrl: string;
+  httpUrl: string;
+  rootPublicKey: Uint8Array;
+  scan(qr: string, phone?: string): Promise<{ phone: string; jid: string }>;
+  dropConnections(phone?: string): number;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = pino({ level: options.logLevel ?? 'silent', name: 'sim' });
+  const trust = createTrustChain(options.seed);
+  const state = new SimulatorState(options.stateFile);
+  const network = new Network(state, trust, logger);
+  const admin = new AdminApi(network, trust.root.public);
+  const server = createServer((request, response) => {
+    if (request.url?.startsWith('/admin')) {
+      void admin.handle(request, response);
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ statusCode: 404, error: 'Not Found', message: 'not a simulator route' }));
+  });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  server.on('upgrade', (request, socket, head) => {
+    if (!request.url?.startsWith('/ws/chat')) {
+      socket.destroy();
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => network.attach(ws));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 7700, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const httpUrl = `http://${host}:${port}`;
+  network.mediaBaseUrl = httpUrl;
+  return {
+    port,
+    httpUrl,
+    wsUrl: `ws://${host}:${port}/ws/chat`,
+    rootPublicKey: trust.root.public,
+    scan: async (qr, phone) => network.scan(qr, phone),
+    dropConnections: (phone) => network.dropConnections(phone),
+    async stop() {
+      network.closeAll();
+      sockets.close();
+      state.saveNow();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startSimulator, type RunningSimulator } from './index.ts';
+import { SimClient } from './testing/baileys-client.ts';
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('simulator with plain Baileys clients', () => {
+  let sim: RunningSimulator;
+  let alice: SimClient;
+  let bob: SimClient;
+  before(async () => {
+    sim = await startSimulator({ port: 0, logLevel: process.env.SIM_TEST_LOG ?? 'silent' });
+  });
+  after(async () => {
+    await alice?.close();
+    await bob?.close();
+    await sim.stop();
+  });
+
+  test('two fresh clients pair by QR and reach open', async () => {
+    const endpoint = { wsUrl: sim.wsUrl, rootPublicKey: sim.rootPublicKey };
+    alice = new SimClient({ endpoint, onQr: (qr) => void sim.scan(qr, '15550001001') });
+    bob = new SimClient({ endpoint, onQr: (qr) => void sim.scan(qr, '15550001002') });
+    await Promise.all([alice.connect(), bob.connect()]);
+    assert.equal(alice.phone, '15550001001');
+    assert.equal(bob.phone, '15550001002');
+  });
+
+  test('text goes both ways, with delivery and read receipts', async () => {
+    const sent = await alice.socket!.sendMessage(bob.jid, { text: 'hello bob' });
+    const atBob = await until('bob receives', () => bob.received.find((message) => message.key?.id === sent?.key.id));
+    assert.equal(atBob.message?.conversation ?? atBob.message?.extendedTextMessage?.text, 'hello bob');
+    await until('delivery receipt at alice', () => alice.statusUpdates.some((update) => update.id === sent?.key.id && update.status >= 3));
+    await bob.socket!.readMessages([atBob.key]);
+    await until('read receipt at alice', () => alice.statusUpdates.some((update) => update.id === sent?.key.id && update.status >= 4));
+    const reply = await bob.socket!.sendMessage(alice.jid, { text: 'hi alice' });
+    const atAlice = await until('alice receives', () => alice.received.find((message) => message.key?.id === reply?.key.id));
+    assert.equal(atAlice.message?.conversation ?? atAlice.message?.extendedTextMessage?.text, 'hi alice');
+  });
+});

@@ -1,0 +1,161 @@
+// Everything the simulated network remembers: accounts, their devices' public Signal keys, queued
+// stanzas for offline devices, app-state patches, profiles and block lists. Plain JSON (binary as
+// base64) so it can be saved to a file and loaded back after a restart.
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { Curve, signedKeyPair } from 'baileys';
+
+export interface SignedPreKeyRecord {
+  id: number;
+  publicKey: string;
+  signature: string;
+}
+
+export interface DeviceRecord {
+  id: number;
+  registrationId: number;
+  identityKey: string;
+  signedPreKey: SignedPreKeyRecord | null;
+  /** One-time pre-keys not yet handed out: id → public key. */
+  preKeys: Record<string, string>;
+  /** The Noise static key the device logs in with; null for the simulated phone. */
+  noiseKey: string | null;
+  keyIndex: number;
+  platform: string;
+  pushName: string | null;
+}
+
+export interface AppStatePatchRecord {
+  version: number;
+  /** proto.SyncdPatch bytes, base64, exactly as the uploading device sent them. */
+  patch: string;
+}
+
+export interface AppStateCollection {
+  version: number;
+  patches: AppStatePatchRecord[];
+}
+
+export interface AccountRecord {
+  phone: string;
+  lid: string;
+  pushName: string;
+  /** The account (phone) key: signs linked devices and is the phone's Signal identity. */
+  accountPublicKey: string;
+  accountPrivateKey: string;
+  devices: Record<string, DeviceRecord>;
+  nextDeviceId: number;
+  about: { text: string; setAt: number };
+  picture: { id: string; data: string } | null;
+  blocklist: string[];
+  appState: Record<string, AppStateCollection>;
+  createdAt: number;
+}
+
+export interface SimulatorData {
+  accounts: Record<string, AccountRecord>;
+  /** Encoded stanzas waiting for a device that is offline: "phone:device" → base64 frames. */
+  queues: Record<string, string[]>;
+  nextLid: number;
+  nextPhone: number;
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+export class SimulatorState {
+  data: SimulatorData;
+  private saveTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly file?: string) {
+    this.data = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SimulatorData) : { accounts: {}, queues: {}, nextLid: 100000000000001, nextPhone: 15550000001 };
+  }
+
+  account(phone: string): AccountRecord | undefined {
+    return this.data.accounts[phone];
+  }
+
+  accountByLid(lid: string): AccountRecord | undefined {
+    return Object.values(this.data.accounts).find((account) => account.lid === lid);
+  }
+
+  /** A fresh phone number that no account uses yet. */
+  freePhone(): string {
+    while (this.data.accounts[String(this.data.nextPhone)]) this.data.nextPhone++;
+    return String(this.data.nextPhone++);
+  }
+
+  /** Creates the account with its phone (device 0) and real Signal keys, or returns the existing one. */
+  ensureAccount(phone: string, pushName?: string): AccountRecord {
+    const existing = this.data.accounts[phone];
+    if (existing) {
+      if (pushName) existing.pushName = pushName;
+      return existing;
+    }
+    const accountKey = Curve.generateKeyPair();
+    const signedPreKey = signedKeyPair(accountKey, 1);
+    const preKeys: Record<string, string> = {};
+    for (let id = 1; id <= 20; id++) preKeys[String(id)] = b64(Curve.generateKeyPair().public);
+    const account: AccountRecord = {
+      phone,
+      lid: String(this.data.nextLid++),
+      pushName: pushName ?? `+${phone}`,
+      accountPublicKey: b64(accountKey.public),
+      accountPrivateKey: b64(accountKey.private),
+      devices: {
+        '0': {
+          id: 0,
+          registrationId: 1 + Math.floor(Math.random() * 16000),
+          identityKey: b64(accountKey.public),
+          signedPreKey: { id: signedPreKey.keyId, publicKey: b64(signedPreKey.keyPair.public), signature: b64(signedPreKey.signature) },
+          preKeys,
+          noiseKey: null,
+          keyIndex: 0,
+          platform: 'android',
+          pushName: pushName ?? null,
+        },
+      },
+      nextDeviceId: 2,
+      about: { text: 'Hey there! I am using WhatsApp.', setAt: Math.floor(Date.now() / 1000) },
+      picture: null,
+      blocklist: [],
+      appState: {},
+      createdAt: Date.now(),
+    };
+    this.data.accounts[phone] = account;
+    this.changed();
+    return account;
+  }
+
+  queue(address: string): string[] {
+    return (this.data.queues[address] ??= []);
+  }
+
+  takeQueue(address: string): string[] {
+    const queued = this.data.queues[address] ?? [];
+    delete this.data.queues[address];
+    if (queued.length > 0) this.changed();
+    return queued;
+  }
+
+  /** Debounced save; the file is replaced atomically so a crash never leaves half a snapshot. */
+  changed(): void {
+    if (!this.file || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveNow();
+    }, 200);
+  }
+
+  saveNow(): void {
+    if (!this.file) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const temporary = `${this.file}.tmp`;
+    writeFileSync(temporary, JSON.stringify(this.data));
+    renameSync(temporary, this.file);
+  }
+
+  reset(): void {
+    this.data = { accounts: {}, queues: {}, nextLid: 100000000000001, nextPhone: 15550000001 };
+    this.changed();
+  }
+}

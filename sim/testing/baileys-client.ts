@@ -1,0 +1,123 @@
+// A plain Baileys client against a running simulator, with its auth state in memory: what the
+// simulator's own tests (and virtual contacts) use to play a WhatsApp user.
+import makeWASocket, { BufferJSON, DisconnectReason, initAuthCreds, proto, WA_CERT_DETAILS } from 'baileys';
+import type { AuthenticationCreds, ConnectionState, SignalDataSet, SignalDataTypeMap, WAMessage, WASocket } from 'baileys';
+import pino from 'pino';
+
+export interface SimulatorEndpoint {
+  wsUrl: string;
+  rootPublicKey: Uint8Array;
+}
+
+/** Auth state that survives reconnects of the same client (creds and keys kept as JSON). */
+export class MemoryAuth {
+  creds: AuthenticationCreds = initAuthCreds();
+  private readonly keys = new Map<string, string>();
+
+  get state() {
+    return {
+      creds: this.creds,
+      keys: {
+        get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
+          const found: { [id: string]: SignalDataTypeMap[T] } = {};
+          for (const id of ids) {
+            const text = this.keys.get(`${type}/${id}`);
+            if (text === undefined) continue;
+            let value: unknown = JSON.parse(text, BufferJSON.reviver);
+            if (type === 'app-state-sync-key') value = proto.Message.AppStateSyncKeyData.fromObject(value as Record<string, unknown>);
+            found[id] = value as SignalDataTypeMap[T];
+          }
+          return found;
+        },
+        set: async (data: SignalDataSet) => {
+          for (const [type, entries] of Object.entries(data)) {
+            for (const [id, value] of Object.entries(entries ?? {})) {
+              if (value === null || value === undefined) this.keys.delete(`${type}/${id}`);
+              else this.keys.set(`${type}/${id}`, JSON.stringify(value, BufferJSON.replacer));
+            }
+          }
+        },
+      },
+    };
+  }
+}
+
+export interface ClientOptions {
+  endpoint: SimulatorEndpoint;
+  auth?: MemoryAuth;
+  /** Called with each QR; return nothing and let the test scan, or scan here. */
+  onQr?: (qr: string) => void | Promise<void>;
+  logLevel?: string;
+}
+
+export class SimClient {
+  socket: WASocket | undefined;
+  readonly auth: MemoryAuth;
+  readonly received: WAMessage[] = [];
+  readonly statusUpdates: Array<{ id: string; status: number }> = [];
+  private stopped = false;
+  private openWaiters: Array<() => void> = [];
+  lastClose: number | undefined;
+
+  constructor(private readonly options: ClientOptions) {
+    this.auth = options.auth ?? new MemoryAuth();
+  }
+
+  get jid(): string {
+    const id = this.socket?.user?.id ?? this.auth.creds.me?.id ?? '';
+    return `${id.split(':')[0]?.split('@')[0] ?? ''}@s.whatsapp.net`;
+  }
+
+  get phone(): string {
+    return this.jid.split('@')[0] ?? '';
+  }
+
+  /** Connects and resolves once the connection is open (pairing first if the client is new). */
+  async connect(timeoutMs = 15_000): Promise<void> {
+    this.stopped = false;
+    const opened = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('client did not reach open in time')), timeoutMs);
+      this.openWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.open();
+    await opened;
+  }
+
+  private open(): void {
+    WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(this.options.endpoint.rootPublicKey);
+    const socket = makeWASocket({
+      waWebSocketUrl: this.options.endpoint.wsUrl,
+      auth: this.auth.state,
+      logger: pino({ level: this.options.logLevel ?? 'silent' }),
+      markOnlineOnConnect: false,
+      shouldSyncHistoryMessage: () => false,
+      getMessage: async (key) => this.received.find((message) => message.key?.id === key.id)?.message ?? undefined,
+    });
+    this.socket = socket;
+    socket.ev.on('creds.update', (update) => Object.assign(this.auth.creds, update));
+    socket.ev.on('messages.upsert', ({ messages }) => this.received.push(...messages));
+    socket.ev.on('messages.update', (updates) => {
+      for (const { key, update } of updates) if (typeof update.status === 'number' && key.id) this.statusUpdates.push({ id: key.id, status: update.status });
+    });
+    socket.ev.on('connection.update', (update: Partial<ConnectionState>) => {
+      if (socket !== this.socket) return;
+      if (update.qr && this.options.onQr) void this.options.onQr(update.qr);
+      if (update.connection === 'open') for (const wake of this.openWaiters.splice(0)) wake();
+      if (update.connection === 'close') {
+        const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+        this.lastClose = code;
+        if (this.stopped || code === DisconnectReason.loggedOut) return;
+        setTimeout(() => this.open(), code === DisconnectReason.restartRequired ? 0 : 100);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.socket?.end(undefined);
+    this.socket = undefined;
+  }
+}
