@@ -137,12 +137,15 @@ export class BaileysEngine implements Engine {
     listener.status('STARTING');
     const socket = makeWASocket({
       auth: auth.state,
-      logger: this.logger.child({ module: 'baileys' }, { level: this.logger.level === 'trace' ? 'trace' : 'warn' }),
+      // Baileys is chatty; its own lines only show when our log level asks for everything.
+      logger: this.logger.child({ module: 'baileys' }, { level: this.logger.level === 'trace' || this.logger.level === 'silent' ? this.logger.level : 'error' }),
       browser: Browsers.ubuntu('zapd'),
       markOnlineOnConnect: false,
       syncFullHistory: false,
       getMessage: async (key) => this.recent.content(key),
-      ...(endpoint.url ? { waWebSocketUrl: endpoint.url } : {}),
+      // A custom endpoint is the simulator, which has no chat history to send; without this Baileys
+      // holds every event back for 20 s after the first login, waiting for a history sync.
+      ...(endpoint.url ? { waWebSocketUrl: endpoint.url, shouldSyncHistoryMessage: () => false } : {}),
     });
     this.socket = socket;
     socket.ev.on('creds.update', () => {

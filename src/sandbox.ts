@@ -1,0 +1,38 @@
+// `npm run sandbox`: the WhatsApp network simulator and zapd in one process, ready to scan.
+// zapd is pointed at the simulator exactly as a user would do by hand: ZAPD_WA_URL plus the
+// simulator's root key as the trust anchor.
+import { startSimulator } from '../sim/index.ts';
+import { loadConfig } from './config.ts';
+import { startServer } from './main.ts';
+
+const simulator = await startSimulator({
+  port: Number(process.env.SIM_PORT ?? 7700),
+  seed: process.env.SIM_SEED ?? 'zapd-sandbox',
+  stateFile: process.env.SIM_STATE_FILE ?? '.zapd/simulator-state.json',
+});
+const config = loadConfig({
+  ...process.env,
+  ZAPD_WA_URL: simulator.wsUrl,
+  ZAPD_WA_ROOT_KEY: Buffer.from(simulator.rootPublicKey).toString('base64'),
+});
+const server = await startServer(config);
+
+console.log(`
+zapd sandbox is up.
+  API + docs:   ${server.url}/docs
+  Simulator:    ${simulator.wsUrl} (admin API at ${simulator.httpUrl}/admin)
+Link a session: POST ${server.url}/api/sessions {"name":"default"}, read the QR from
+  GET ${server.url}/api/default/auth/qr?format=raw, then "scan" it with
+  POST ${simulator.httpUrl}/admin/scan {"qr":"<value>","phone":"15550001111"}
+`);
+
+let stopping = false;
+async function stopAll(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await server.stop();
+  await simulator.stop();
+  process.exit(0);
+}
+process.once('SIGINT', () => void stopAll());
+process.once('SIGTERM', () => void stopAll());
