@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { WebSocketServer } from 'ws';
 import { AdminApi } from './admin.ts';
+import { registerAccountRoutes } from './admin-accounts.ts';
 import { Network } from './network.ts';
 import { SimulatorState } from './state.ts';
 import { createTrustChain } from './transport/certificates.ts';
+import { VirtualContacts } from './virtual-contacts.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -35,6 +37,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const state = new SimulatorState(options.stateFile);
   const network = new Network(state, trust, logger);
   const admin = new AdminApi(network, trust.root.public);
+  let wsUrl = '';
+  const contacts = new VirtualContacts(network, () => ({ wsUrl, rootPublicKey: trust.root.public }));
+  registerAccountRoutes(admin, network, contacts);
   const server = createServer((request, response) => {
     if (request.url?.startsWith('/admin')) {
       void admin.handle(request, response);
@@ -58,14 +63,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const { port } = server.address() as AddressInfo;
   const httpUrl = `http://${host}:${port}`;
   network.mediaBaseUrl = httpUrl;
+  wsUrl = `ws://${host}:${port}/ws/chat`;
   return {
     port,
     httpUrl,
-    wsUrl: `ws://${host}:${port}/ws/chat`,
+    wsUrl,
     rootPublicKey: trust.root.public,
     scan: async (qr, phone) => network.scan(qr, phone),
     dropConnections: (phone) => network.dropConnections(phone),
     async stop() {
+      await contacts.closeAll();
       network.closeAll();
       sockets.close();
       state.saveNow();

@@ -55,6 +55,8 @@ export class SimClient {
   readonly auth: MemoryAuth;
   readonly received: WAMessage[] = [];
   readonly statusUpdates: Array<{ id: string; status: number }> = [];
+  /** Called on every status change of a message this client sent. */
+  onStatus: ((id: string, status: number) => void) | undefined;
   private stopped = false;
   private openWaiters: Array<() => void> = [];
   lastClose: number | undefined;
@@ -100,7 +102,11 @@ export class SimClient {
     socket.ev.on('creds.update', (update) => Object.assign(this.auth.creds, update));
     socket.ev.on('messages.upsert', ({ messages }) => this.received.push(...messages));
     socket.ev.on('messages.update', (updates) => {
-      for (const { key, update } of updates) if (typeof update.status === 'number' && key.id) this.statusUpdates.push({ id: key.id, status: update.status });
+      for (const { key, update } of updates) {
+        if (typeof update.status !== 'number' || !key.id) continue;
+        this.statusUpdates.push({ id: key.id, status: update.status });
+        this.onStatus?.(key.id, update.status);
+      }
     });
     socket.ev.on('connection.update', (update: Partial<ConnectionState>) => {
       if (socket !== this.socket) return;

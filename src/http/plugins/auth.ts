@@ -11,11 +11,9 @@ import { errorBody } from './errors.ts';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-api-key'] ?? request.headers.apikey;
-  if (typeof header === 'string' && header) return header;
   const query = request.query as Record<string, unknown> | undefined;
-  const fromQuery = query?.['x-api-key'] ?? query?.apikey ?? query?.api_key;
-  return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
+  const candidates = [request.headers['x-api-key'], request.headers.apikey, query?.['x-api-key'], query?.apikey, query?.api_key];
+  return candidates.find((value): value is string => typeof value === 'string' && value.length > 0);
 }
 
 function isProtected(url: string): boolean {

@@ -1,8 +1,9 @@
 import type { RoutePlugin } from '../deps.ts';
 import { authRoutes } from './auth.ts';
+import { chatRoutes } from './chats.ts';
 import { chattingRoutes } from './chatting.ts';
 import { observabilityRoutes } from './observability.ts';
 import { sessionRoutes } from './sessions.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes];

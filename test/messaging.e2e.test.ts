@@ -1,0 +1,141 @@
+// Chatting through the HTTP API, observed by a virtual contact on the simulator.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { waitFor } from './support/wait.ts';
+import { startSandbox, type Sandbox } from './support/zapd.ts';
+
+interface SentMessage {
+  id: string;
+  fromMe: boolean;
+  to: string;
+  body: string | null;
+  source: string;
+}
+interface ContactMessage {
+  id: string;
+  from: string;
+  text: string | null;
+  type: string;
+  media: { mimetype: string | null; caption: string | null; filename: string | null } | null;
+  location: { latitude: number; longitude: number; name: string | null } | null;
+  reaction: { messageId: string; emoji: string } | null;
+  ack: number | null;
+}
+
+const ME = '15550003000';
+const CAROL = '15550003001';
+
+describe('messaging end to end', () => {
+  let sandbox: Sandbox;
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${sandbox.simulator.httpUrl}/admin${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const parsed = (await response.json()) as T;
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(parsed)}`);
+    return parsed;
+  };
+  const carolReceived = (id: string) =>
+    waitFor(`carol to receive ${id}`, async () => (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages`)).find((message) => id.endsWith(`_${message.id}`)));
+
+  before(async () => {
+    sandbox = await startSandbox();
+    await sandbox.linkSession('main', ME);
+    await admin('POST', '/accounts', { phone: CAROL, pushName: 'Carol' });
+  });
+  after(async () => {
+    await sandbox.close();
+  });
+
+  test('sendText in both dialects and the deprecated GET', async () => {
+    const { zapd } = sandbox;
+    const waha = await zapd.api<SentMessage>('POST', '/api/sendText', { session: 'main', chatId: `${CAROL}@c.us`, text: 'hello from waha' });
+    assert.equal(waha.status, 201, JSON.stringify(waha.body));
+    assert.match(waha.body.id, new RegExp(`^true_${CAROL}@c\\.us_[0-9A-F]+$`));
+    assert.equal(waha.body.fromMe, true);
+    assert.equal(waha.body.to, `${CAROL}@c.us`);
+    assert.equal(waha.body.source, 'api');
+    assert.equal((await carolReceived(waha.body.id)).text, 'hello from waha');
+
+    const wappfy = await zapd.api<SentMessage>('POST', '/api/sendText', { sessionId: 'main', jid: `${CAROL}@s.whatsapp.net`, text: 'hello from wappfy' }, { 'x-api-key': '', apikey: 'test-api-key-0123456789' });
+    assert.equal(wappfy.status, 201, JSON.stringify(wappfy.body));
+    assert.equal((await carolReceived(wappfy.body.id)).text, 'hello from wappfy');
+
+    const viaGet = await zapd.api<SentMessage>('GET', `/api/sendText?session=main&phone=${CAROL}&text=${encodeURIComponent('hello via get')}`);
+    assert.equal(viaGet.status, 200, JSON.stringify(viaGet.body));
+    assert.equal((await carolReceived(viaGet.body.id)).text, 'hello via get');
+  });
+
+  test('location, contact card, poll, reply and forward arrive as sent', async () => {
+    const { zapd } = sandbox;
+    const location = await zapd.api<SentMessage>('POST', '/api/sendLocation', { session: 'main', chatId: CAROL, latitude: 38.7223, longitude: -9.1393, title: 'Lisbon' });
+    assert.equal(location.status, 201, JSON.stringify(location.body));
+    const seenLocation = await carolReceived(location.body.id);
+    assert.deepEqual(seenLocation.location, { latitude: 38.7223, longitude: -9.1393, name: 'Lisbon' });
+
+    const vcard = await zapd.api<SentMessage>('POST', '/api/sendContactVcard', { session: 'main', chatId: CAROL, contacts: [{ fullName: 'Dave Doe', phoneNumber: '+15550009999' }] });
+    assert.equal(vcard.status, 201, JSON.stringify(vcard.body));
+    assert.equal((await carolReceived(vcard.body.id)).type, 'contactMessage');
+
+    const poll = await zapd.api<SentMessage>('POST', '/api/sendPoll', { session: 'main', chatId: CAROL, poll: { name: 'Lunch?', options: ['Pizza', 'Sushi'] } });
+    assert.equal(poll.status, 201, JSON.stringify(poll.body));
+    assert.equal((await carolReceived(poll.body.id)).text, 'Lunch?');
+
+    const reply = await zapd.api<SentMessage>('POST', '/api/sendText', { session: 'main', chatId: CAROL, text: 'quoting', reply_to: poll.body.id });
+    assert.equal(reply.status, 201, JSON.stringify(reply.body));
+    await carolReceived(reply.body.id);
+
+    const forwarded = await zapd.api<SentMessage>('POST', '/api/forwardMessage', { session: 'main', chatId: CAROL, messageId: location.body.id });
+    assert.equal(forwarded.status, 201, JSON.stringify(forwarded.body));
+    assert.equal((await carolReceived(forwarded.body.id)).type, 'locationMessage');
+  });
+
+  test('reaction, edit and delete reach the contact', async () => {
+    const { zapd } = sandbox;
+    const original = await zapd.api<SentMessage>('POST', '/api/sendText', { session: 'main', chatId: CAROL, text: 'typo hree' });
+    await carolReceived(original.body.id);
+    const reacted = await zapd.api('PUT', '/api/reaction', { session: 'main', messageId: original.body.id, reaction: '👍' });
+    assert.equal(reacted.status, 200, JSON.stringify(reacted.body));
+    await waitFor('carol sees the reaction', async () =>
+      (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages`)).some((message) => message.reaction?.emoji === '👍' && original.body.id.endsWith(message.reaction.messageId)),
+    );
+    const edited = await zapd.api('PUT', `/api/main/chats/${CAROL}@c.us/messages/${original.body.id}`, { text: 'typo here' });
+    assert.equal(edited.status, 200, JSON.stringify(edited.body));
+    await waitFor('carol sees the edit', async () => (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages`)).some((message) => message.text === 'typo here'));
+    const deleted = await zapd.api('DELETE', `/api/main/chats/${CAROL}@c.us/messages/${original.body.id}`);
+    assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
+    await waitFor('carol sees the revoke', async () => (await admin<Array<ContactMessage & { revoked: boolean }>>('GET', `/accounts/${CAROL}/messages`)).some((message) => message.revoked));
+  });
+
+  test('typing, seen and number check', async () => {
+    const { zapd } = sandbox;
+    assert.equal((await zapd.api('POST', '/api/startTyping', { session: 'main', chatId: CAROL })).status, 201);
+    assert.equal((await zapd.api('POST', '/api/stopTyping', { session: 'main', chatId: CAROL })).status, 201);
+    const exists = await zapd.api<{ numberExists: boolean; chatId: string }>('GET', `/api/checkNumberStatus?session=main&phone=${CAROL}`);
+    assert.deepEqual(exists.body, { numberExists: true, chatId: `${CAROL}@c.us` });
+    const missing = await zapd.api<{ numberExists: boolean }>('GET', '/api/checkNumberStatus?session=main&phone=15559999999');
+    assert.equal(missing.body.numberExists, false);
+  });
+
+  test('bad input is refused with JSON errors', async () => {
+    const { zapd } = sandbox;
+    for (const body of [
+      { session: 'main', text: 'no chat' },
+      { session: 'main', chatId: 'not-a-number', text: 'x' },
+      { session: 'main', chatId: CAROL },
+      { session: 'main', chatId: CAROL, text: '' },
+    ]) {
+      const response = await zapd.api<{ statusCode: number }>('POST', '/api/sendText', body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+      assert.equal(response.body.statusCode, 400);
+    }
+    const unknownSession = await zapd.api('POST', '/api/sendText', { session: 'ghost', chatId: CAROL, text: 'x' });
+    assert.equal(unknownSession.status, 404);
+    for (const url of ['http://127.0.0.1:1/x.png', 'http://169.254.169.254/latest/meta-data/']) {
+      const refused = await zapd.api<{ message: string }>('POST', '/api/sendImage', { session: 'main', chatId: CAROL, file: { url, mimetype: 'image/png' } });
+      assert.equal(refused.status, 400, url);
+    }
+  });
+});
