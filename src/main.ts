@@ -2,6 +2,9 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig, type Config } from './config.ts';
+import { Dispatcher } from './delivery/dispatcher.ts';
+import { Outbox } from './delivery/outbox.ts';
+import { subscribeRecorder } from './delivery/recorder.ts';
 import { EventBus } from './events/bus.ts';
 import { buildApp } from './http/app.ts';
 import { resolveApiKey } from './http/plugins/auth.ts';
@@ -19,6 +22,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.dataDir, logger, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const apiKey = resolveApiKey(config, logger);
   const bus = new EventBus(config.version, (error, event) => logger.error({ err: error, event: event.event }, 'event listener failed'));
+  const dispatcher = new Dispatcher({ outbox: new Outbox(store.db, store.kind), logger: logger.child({ module: 'webhooks' }), version: config.version });
+  const recorder = subscribeRecorder({ bus, store, config, onEnqueued: () => dispatcher.wake() });
+  // Rows left by a previous run (a crash, a kill -9) go out first.
+  dispatcher.start();
   const sessions = new SessionManager({ config, store, bus, logger });
   const app = await buildApp({ config, store, logger, sessions, bus, apiKey, startedAt: Date.now() });
   await app.listen({ host: config.host, port: config.port });
@@ -34,6 +41,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       stopped ??= (async () => {
         await app.close();
         await sessions.shutdown();
+        await recorder.stop();
+        await dispatcher.stop();
         await store.close();
       })();
       return stopped;

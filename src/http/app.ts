@@ -13,6 +13,8 @@ export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<Fa
     // Per-request logs only when debugging: at info level they would drown the session events.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: ['debug', 'trace'].includes(deps.config.logLevel) ? deps.config.logLevel : 'warn' }) as FastifyBaseLogger,
     bodyLimit: 80 * 1024 * 1024,
+    // A client that never hangs up must not hold a shutdown hostage.
+    forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   });
   await registerErrorHandling(app);

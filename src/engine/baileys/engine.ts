@@ -153,7 +153,7 @@ export class BaileysEngine implements Engine {
         .then(() => auth.saveCreds())
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not save credentials'));
     });
-    wireEvents(socket, { listener, recent: this.recent, me: () => this.meId(), logger: this.logger });
+    wireEvents(socket, { listener, recent: this.recent, me: () => this.meId(), meLid: () => socket.user?.lid ?? this.auth?.state.creds.me?.lid, logger: this.logger });
     socket.ev.on('connection.update', (update) => {
       if (socket !== this.socket) return;
       this.onConnectionUpdate(socket, update);

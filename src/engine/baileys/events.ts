@@ -1,8 +1,8 @@
 // Baileys' event stream → WAHA's events. One place decides what each WhatsApp happening is called
 // and what its payload looks like; the session manager only forwards them.
 import { createHash } from 'node:crypto';
-import { decryptPollVote, getKeyAuthor, jidNormalizedUser, WAMessageStubType } from 'baileys';
-import type { WAMessage, WASocket, proto } from 'baileys';
+import { decryptPollVote, jidNormalizedUser, WAMessageStubType } from 'baileys';
+import type { WAMessage, WAMessageKey, WASocket, proto } from 'baileys';
 import type { Logger } from 'pino';
 import type { MessageDestination } from '../dto.ts';
 import type { EngineListener } from '../types.ts';
@@ -14,6 +14,8 @@ export interface EventContext {
   listener: EngineListener;
   recent: RecentMessages;
   me(): string;
+  /** Our own LID (`123@lid`), when WhatsApp has told us. */
+  meLid(): string | undefined;
   logger: Logger;
 }
 
@@ -46,6 +48,14 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
       listener.event('message.any', payload);
       if (!message.key?.fromMe) listener.event('message', payload);
     }
+  });
+
+  // Baileys keeps the server's ack to itself; it is WAHA's SERVER (1) step between PENDING and DEVICE.
+  socket.ws.on('CB:ack,class:message', (node: { attrs: Record<string, string | undefined> }) => {
+    const { id, from, error } = node.attrs;
+    if (!id || !from || error) return;
+    const key = { remoteJid: jidNormalizedUser(from), id, fromMe: true };
+    listener.event('message.ack', toWahaAck(key, 2, context.me()));
   });
 
   socket.ev.on('messages.update', (updates) => {
@@ -148,10 +158,31 @@ function onEdit(key: proto.IMessageKey, edited: proto.IMessage, update: Partial<
   });
 }
 
+function decryptWithAnyIdentity(
+  vote: proto.Message.IPollEncValue,
+  pollMsgId: string,
+  pollEncKey: Uint8Array,
+  creators: Array<string | null | undefined>,
+  voters: Array<string | null | undefined>,
+): proto.Message.PollVoteMessage {
+  const unique = (jids: Array<string | null | undefined>) => [...new Set(jids.filter((jid): jid is string => Boolean(jid)).map((jid) => jidNormalizedUser(jid)))];
+  let lastError: unknown = new Error('no identities to try');
+  for (const pollCreatorJid of unique(creators)) {
+    for (const voterJid of unique(voters)) {
+      try {
+        return decryptPollVote(vote, { pollCreatorJid, pollMsgId, pollEncKey, voterJid });
+      } catch (error) {
+        lastError = error;
+      }
+    }
+  }
+  throw lastError;
+}
+
 /** Baileys leaves poll votes encrypted; the poll's own secret (kept with the poll message) opens them. */
 function onPollVote(message: WAMessage, context: EventContext): void {
   const update = message.message?.pollUpdateMessage;
-  const pollKey = update?.pollCreationMessageKey;
+  const pollKey: WAMessageKey | null | undefined = update?.pollCreationMessageKey;
   if (!update || !pollKey || !message.key) return;
   const me = context.me();
   const meJid = jidNormalizedUser(me.replace('@c.us', '@s.whatsapp.net'));
@@ -167,13 +198,12 @@ function onPollVote(message: WAMessage, context: EventContext): void {
     context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
     return;
   }
+  // Clients disagree on whether a poll's creator and voter are named by phone number or by LID,
+  // so every pairing is tried; only the right one passes the AES-GCM authentication.
+  const creators = pollKey.fromMe ? [meJid, context.meLid()] : [pollKey.participant, pollKey.participantAlt, pollKey.remoteJid, pollKey.remoteJidAlt];
+  const voters = [message.key.participant, message.key.participantAlt, message.key.remoteJid, message.key.remoteJidAlt];
   try {
-    const decrypted = decryptPollVote(update.vote, {
-      pollCreatorJid: getKeyAuthor(pollKey, meJid),
-      pollMsgId: pollKey.id ?? '',
-      pollEncKey: secret,
-      voterJid: getKeyAuthor(message.key, meJid),
-    });
+    const decrypted = decryptWithAnyIdentity(update.vote, pollKey.id ?? '', secret, creators, voters);
     const chosen = new Set((decrypted.selectedOptions ?? []).map((hash) => Buffer.from(hash).toString('hex')));
     vote.selectedOptions = (creation.options ?? [])
       .map((option) => option.optionName ?? '')

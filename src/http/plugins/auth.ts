@@ -27,7 +27,16 @@ export async function registerApiKeyAuth(app: FastifyInstance, apiKey: string): 
     if (!isProtected(request.url)) return;
     const key = presentedKey(request);
     if (key && timingSafeEqual(digest(key), expected)) return;
-    return reply.code(401).send(errorBody(401, key ? 'Invalid API key' : 'Missing API key: send it in the X-Api-Key or apikey header'));
+    const body = errorBody(401, key ? 'Invalid API key' : 'Missing API key: send it in the X-Api-Key or apikey header');
+    if (request.headers.upgrade) {
+      // A refused WebSocket upgrade gets a plain HTTP answer and a closed socket; left to Fastify,
+      // the half-upgraded connection would stay open and hold up server shutdown.
+      const json = JSON.stringify(body);
+      reply.hijack();
+      request.raw.socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+      return;
+    }
+    return reply.code(401).send(body);
   });
 }
 

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { notFound } from '../../errors.ts';
+import { MessageRepository } from '../../store/messages.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { EditBody, MessageIdField } from '../schemas/chatting.ts';
@@ -11,7 +13,130 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422
 const MessageParams = Type.Object({ session: SessionName, chatId: Type.String({ minLength: 3 }), messageId: MessageIdField });
 type MessageParamsType = Static<typeof MessageParams>;
 
-export const chatRoutes: RoutePlugin = async (app, { sessions }) => {
+const ChatParams = Type.Object({ session: SessionName, chatId: Type.String({ minLength: 3 }) });
+type ChatParamsType = Static<typeof ChatParams>;
+const MessagesQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  downloadMedia: Type.Optional(Type.Boolean({ default: true })),
+  'filter.timestamp.gte': Type.Optional(Type.Integer({ minimum: 0 })),
+  'filter.timestamp.lte': Type.Optional(Type.Integer({ minimum: 0 })),
+  'filter.fromMe': Type.Optional(Type.Boolean()),
+});
+type MessagesQueryType = Static<typeof MessagesQuery>;
+const LegacyMessagesQuery = Type.Composite([Type.Object({ session: Type.Optional(SessionName), chatId: Type.String({ minLength: 3 }) }), MessagesQuery]);
+const ChatsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  sortBy: Type.Optional(Type.Union([Type.Literal('conversationTimestamp'), Type.Literal('id'), Type.Literal('name')], { default: 'conversationTimestamp' })),
+  sortOrder: Type.Optional(Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc' })),
+});
+const ChatSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    conversationTimestamp: Type.Number(),
+    unreadCount: Type.Integer(),
+    archived: Type.Boolean(),
+    pinned: Type.Boolean(),
+  },
+  { additionalProperties: true },
+);
+const Success = Type.Object({ success: Type.Boolean() });
+
+export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
+  const messages = new MessageRepository(store.db);
+  const known = async (session: string) => {
+    await sessions.get(session);
+  };
+  const history = (session: string, chatId: string, query: MessagesQueryType) =>
+    messages.list(session, chatId, {
+      limit: query.limit ?? 100,
+      offset: query.offset ?? 0,
+      ...(query['filter.fromMe'] !== undefined ? { fromMe: query['filter.fromMe'] } : {}),
+      ...(query['filter.timestamp.gte'] !== undefined ? { timestampGte: query['filter.timestamp.gte'] } : {}),
+      ...(query['filter.timestamp.lte'] !== undefined ? { timestampLte: query['filter.timestamp.lte'] } : {}),
+    });
+
+  app.get<{ Params: { session: string }; Querystring: Static<typeof ChatsQuery> }>(
+    '/api/:session/chats',
+    { schema: { tags, summary: 'Chats, most recent first (paged)', params: Type.Object({ session: SessionName }), querystring: ChatsQuery, response: { 200: Type.Array(ChatSchema), ...errors } } },
+    async (request) => {
+      await known(request.params.session);
+      const chats = await messages.chats(request.params.session, {
+        limit: request.query.limit ?? 100,
+        offset: request.query.offset ?? 0,
+        sortBy: request.query.sortBy ?? 'conversationTimestamp',
+        sortOrder: request.query.sortOrder ?? 'desc',
+      });
+      return chats.map((chat) => ({ id: chat.id, name: chat.name, conversationTimestamp: chat.lastMessageAt, unreadCount: chat.unreadCount, archived: chat.archived, pinned: chat.pinned }));
+    },
+  );
+
+  app.get<{ Params: ChatParamsType; Querystring: MessagesQueryType }>(
+    '/api/:session/chats/:chatId/messages',
+    { schema: { tags, summary: 'Messages of a chat, newest first (paged, filterable)', params: ChatParams, querystring: MessagesQuery, response: { 200: Type.Array(MessageSchema), ...errors } } },
+    async (request) => {
+      await known(request.params.session);
+      return history(request.params.session, toChatId(request.params.chatId), request.query);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof LegacyMessagesQuery> }>(
+    '/api/messages',
+    { schema: { tags: ['📤 Chatting'], deprecated: true, summary: 'Messages of a chat (use /api/{session}/chats/{chatId}/messages)', querystring: LegacyMessagesQuery, response: { 200: Type.Array(MessageSchema), ...errors } } },
+    async (request) => {
+      const session = request.query.session ?? 'default';
+      await known(session);
+      return history(session, toChatId(request.query.chatId), request.query);
+    },
+  );
+
+  app.get<{ Params: MessageParamsType }>(
+    '/api/:session/chats/:chatId/messages/:messageId',
+    { schema: { tags, summary: 'One message by id', params: MessageParams, response: { 200: MessageSchema, ...errors } } },
+    async (request) => {
+      await known(request.params.session);
+      const message = await messages.get(request.params.session, toChatId(request.params.chatId), request.params.messageId);
+      if (!message) throw notFound(`Message '${request.params.messageId}' not found in ${request.params.chatId}`);
+      return message;
+    },
+  );
+
+  app.delete<{ Params: ChatParamsType }>(
+    '/api/:session/chats/:chatId/messages',
+    { schema: { tags, summary: "Clear a chat's stored messages", params: ChatParams, response: { 200: Success, ...errors } } },
+    async (request) => {
+      await known(request.params.session);
+      await messages.clearChat(request.params.session, toChatId(request.params.chatId));
+      return { success: true };
+    },
+  );
+
+  app.delete<{ Params: ChatParamsType }>(
+    '/api/:session/chats/:chatId',
+    { schema: { tags, summary: 'Delete a chat and its stored messages', params: ChatParams, response: { 200: Success, ...errors } } },
+    async (request) => {
+      await known(request.params.session);
+      await messages.deleteChat(request.params.session, toChatId(request.params.chatId));
+      return { success: true };
+    },
+  );
+
+  app.post<{ Params: ChatParamsType }>(
+    '/api/:session/chats/:chatId/messages/read',
+    { schema: { tags, summary: 'Mark every unread message of the chat as read', params: ChatParams, response: { 201: Type.Object({ ids: Type.Array(Type.String()) }), ...errors } } },
+    async (request, reply) => {
+      const { session } = request.params;
+      const chatId = toChatId(request.params.chatId);
+      const engine = await sessions.workingEngine(session);
+      const unread = (await messages.list(session, chatId, { limit: 1000, offset: 0, fromMe: false })).filter((message) => message.ack < 3).map((message) => message.id);
+      await engine.markRead(chatId, unread);
+      await messages.markChatRead(session, chatId);
+      return reply.code(201).send({ ids: unread });
+    },
+  );
+
   app.put<{ Params: MessageParamsType; Body: Static<typeof EditBody> }>(
     '/api/:session/chats/:chatId/messages/:messageId',
     { schema: { tags, summary: 'Edit a message you sent', params: MessageParams, body: EditBody, response: { 200: MessageSchema, ...errors } } },

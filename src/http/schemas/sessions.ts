@@ -12,19 +12,19 @@ export const WebhookConfigSchema = Type.Object(
   {
     url: Type.String({ format: 'uri', pattern: '^https?://' }),
     events: Type.Array(WebhookEventName, { minItems: 1 }),
-    hmac: Type.Optional(Type.Union([Type.Null(), Type.Object({ key: Type.Union([Type.String({ minLength: 1 }), Type.Null()]) })])),
+    hmac: Type.Optional(Type.Union([Type.Object({ key: Type.Union([Type.String({ minLength: 1 }), Type.Null()]) }), Type.Null()])),
     retries: Type.Optional(
       Type.Union([
-        Type.Null(),
         Type.Object({
           policy: Type.Optional(Type.Union([Type.Literal('constant'), Type.Literal('linear'), Type.Literal('exponential')])),
           delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
           attempts: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
         }),
+        Type.Null(),
       ]),
     ),
     customHeaders: Type.Optional(
-      Type.Union([Type.Null(), Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), value: Type.String() }))]),
+      Type.Union([Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), value: Type.String() })), Type.Null()]),
     ),
   },
   { additionalProperties: true },
@@ -36,8 +36,8 @@ export const SessionConfigSchema = Type.Object(
     metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
     proxy: Type.Optional(
       Type.Union([
-        Type.Null(),
         Type.Object({ server: Type.String({ minLength: 1 }), username: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }),
+        Type.Null(),
       ]),
     ),
     debug: Type.Optional(Type.Boolean()),

@@ -1,0 +1,127 @@
+// Posts outbox rows to their webhooks: at least once, in order per lane, many lanes at a time.
+// Requests never hold up the session: publishing only writes rows and wakes this loop.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Outbox, OutboxRow } from './outbox.ts';
+import { retryDelaySeconds } from './receivers.ts';
+
+export interface DispatcherOptions {
+  outbox: Outbox;
+  logger: Logger;
+  version: string;
+  /** How many deliveries may be in flight at once (each on its own lane). */
+  concurrency?: number;
+  requestTimeoutMs?: number;
+  pollIntervalMs?: number;
+}
+
+export function signBody(body: string, key: string): string {
+  return createHmac('sha512', key).update(body).digest('hex');
+}
+
+export class Dispatcher {
+  private readonly worker = `zapd-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  private readonly concurrency: number;
+  private readonly timeoutMs: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.concurrency = options.concurrency ?? 32;
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.pollMs = options.pollIntervalMs ?? 500;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.wake();
+  }
+
+  /** Looks for due rows now (called after every enqueue, and by the poll timer). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump().finally(() => {
+      this.pumping = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      } else if (this.running) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.wake(), this.pollMs);
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.pumping;
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  private async pump(): Promise<void> {
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0) return;
+    let rows: OutboxRow[];
+    try {
+      rows = await this.options.outbox.claim(this.worker, free, this.timeoutMs * 3);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not read the webhook outbox');
+      return;
+    }
+    for (const row of rows) {
+      if (this.inFlight.has(row.seq)) continue;
+      const delivery = this.deliver(row).finally(() => {
+        this.inFlight.delete(row.seq);
+        this.wake();
+      });
+      this.inFlight.set(row.seq, delivery);
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const { receiver } = row;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': `zapd/${this.options.version}`,
+      'x-webhook-request-id': row.eventId,
+      'x-webhook-timestamp': String(Date.now()),
+    };
+    if (receiver.hmacKey) {
+      headers['x-webhook-hmac'] = signBody(row.body, receiver.hmacKey);
+      headers['x-webhook-hmac-algorithm'] = 'sha512';
+    }
+    for (const header of receiver.customHeaders) headers[header.name] = header.value;
+    let failure: string | undefined;
+    try {
+      const response = await fetch(receiver.url, { method: 'POST', headers, body: row.body, signal: AbortSignal.timeout(this.timeoutMs) });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.status < 200 || response.status >= 300) failure = `HTTP ${response.status}`;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    try {
+      if (failure === undefined) {
+        await this.options.outbox.delivered(row.seq);
+        return;
+      }
+      const attempts = row.attempts + 1;
+      const exhausted = attempts >= Math.max(1, receiver.retries.attempts);
+      const next = exhausted ? null : Date.now() + retryDelaySeconds(receiver.retries, attempts) * 1000;
+      this.options.logger.warn({ url: receiver.url, event: row.eventId, attempts, error: failure, dead: exhausted }, 'webhook delivery failed');
+      await this.options.outbox.failed(row.seq, attempts, next, failure);
+    } catch (error) {
+      // The lease runs out and the row is delivered again: at least once, never lost.
+      this.options.logger.error({ err: error }, 'could not record a webhook delivery result');
+    }
+  }
+}

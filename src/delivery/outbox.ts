@@ -1,0 +1,92 @@
+// The durable outbox: one row per (event, receiver), written in the same transaction as the event.
+// Delivery claims rows with a lease, so several zapd nodes can share one PostgreSQL outbox and a
+// crashed node's rows are picked up again when its lease runs out. Only the oldest pending row of a
+// lane (receiver + session + chat) is claimable, which keeps each chat's events in order.
+import { sql } from 'kysely';
+import type { Db, StoreKind } from '../store/database.ts';
+import type { Receiver } from './receivers.ts';
+
+export interface OutboxRow {
+  seq: number;
+  eventId: string;
+  session: string;
+  lane: string;
+  receiver: Receiver;
+  body: string;
+  attempts: number;
+}
+
+interface RawRow {
+  seq: number | string;
+  event_id: string;
+  session: string;
+  lane: string;
+  receiver: string;
+  body: string;
+  attempts: number;
+}
+
+export class Outbox {
+  constructor(
+    private readonly db: Db,
+    private readonly kind: StoreKind,
+  ) {}
+
+  static async enqueue(db: Db, rows: Array<{ eventId: string; session: string; lane: string; receiver: Receiver; body: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    const now = Date.now();
+    await db
+      .insertInto('outbox')
+      .values(rows.map((row) => ({ event_id: row.eventId, session: row.session, lane: row.lane, receiver: JSON.stringify(row.receiver), body: row.body, attempts: 0, next_attempt_at: now, status: 'pending', locked_by: null, locked_until: null, last_error: null })))
+      .execute();
+  }
+
+  async claim(worker: string, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    const now = Date.now();
+    const lockClause = this.kind === 'postgres' ? sql`for update skip locked` : sql``;
+    const result = await sql<RawRow>`
+      update outbox set locked_by = ${worker}, locked_until = ${now + leaseMs}
+      where seq in (
+        select o.seq from outbox o
+        where o.status = 'pending' and o.next_attempt_at <= ${now}
+          and (o.locked_until is null or o.locked_until < ${now})
+          and not exists (select 1 from outbox p where p.lane = o.lane and p.status = 'pending' and p.seq < o.seq)
+        order by o.seq
+        limit ${limit}
+        ${lockClause}
+      )
+      and (locked_until is null or locked_until < ${now} or locked_by = ${worker})
+      returning seq, event_id, session, lane, receiver, body, attempts`.execute(this.db);
+    return result.rows.map((row) => ({
+      seq: Number(row.seq),
+      eventId: row.event_id,
+      session: row.session,
+      lane: row.lane,
+      receiver: JSON.parse(row.receiver) as Receiver,
+      body: row.body,
+      attempts: row.attempts,
+    }));
+  }
+
+  async delivered(seq: number): Promise<void> {
+    await this.db.deleteFrom('outbox').where('seq', '=', seq).execute();
+  }
+
+  async failed(seq: number, attempts: number, nextAttemptAt: number | null, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ attempts, last_error: error.slice(0, 500), locked_by: null, locked_until: null, ...(nextAttemptAt === null ? { status: 'dead' } : { next_attempt_at: nextAttemptAt }) })
+      .where('seq', '=', seq)
+      .execute();
+  }
+
+  async pendingCount(): Promise<number> {
+    const row = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('count')).where('status', '=', 'pending').executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  async deadRows(): Promise<Array<{ seq: number; eventId: string; lastError: string | null; attempts: number }>> {
+    const rows = await this.db.selectFrom('outbox').select(['seq', 'event_id', 'last_error', 'attempts']).where('status', '=', 'dead').orderBy('seq').execute();
+    return rows.map((row) => ({ seq: Number(row.seq), eventId: row.event_id, lastError: row.last_error, attempts: row.attempts }));
+  }
+}

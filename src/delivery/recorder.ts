@@ -1,0 +1,69 @@
+// Turns each published event into durable facts, in one transaction: the event itself, the message
+// store change it implies, and one outbox row per webhook that wants it.
+import type { Config } from '../config.ts';
+import type { EventBus, ZapdEvent } from '../events/bus.ts';
+import type { Message, MessageAck } from '../engine/dto.ts';
+import type { OpenedStore } from '../store/index.ts';
+import { chatOf, MessageRepository } from '../store/messages.ts';
+import { Outbox } from './outbox.ts';
+import { receiversFor } from './receivers.ts';
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+/** Events about one chat share a lane so they arrive in order; other events queue per session. */
+export function laneOf(event: ZapdEvent): string {
+  const payload = asRecord(event.payload);
+  const vote = asRecord(payload.vote);
+  const candidates = [
+    typeof payload.fromMe === 'boolean' ? (payload.fromMe ? payload.to : payload.from) : undefined,
+    vote.fromMe === true ? vote.to : vote.from,
+    asRecord(payload.group).id,
+    payload.chatId,
+  ];
+  const chat = candidates.find((value): value is string => typeof value === 'string' && value.length > 0);
+  return `${event.session}|${chat ?? '-'}`;
+}
+
+export interface Recorder {
+  /** Stops taking events and waits for the ones already taken to be written. */
+  stop(): Promise<void>;
+}
+
+export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; config: Config; onEnqueued: () => void }): Recorder {
+  const { bus, store, config } = options;
+  // One event at a time, in publish order: outbox sequence numbers are what keeps a lane in order.
+  let previous: Promise<void> = Promise.resolve();
+  const unsubscribe = bus.subscribe((event) => {
+    const recorded = previous.then(() => record(event));
+    previous = recorded.catch(() => undefined);
+    return recorded;
+  });
+  return {
+    async stop() {
+      unsubscribe();
+      await previous;
+    },
+  };
+
+  async function record(event: ZapdEvent): Promise<void> {
+    const session = await store.sessions.get(event.session);
+    const receivers = receiversFor(event.event, session?.config, config.webhook);
+    const body = JSON.stringify(event);
+    await store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('events').values({ id: event.id, session: event.session, name: event.event, body, created_at: event.timestamp }).execute();
+      if (event.event === 'message.any') await MessageRepository.save(trx, event.session, event.payload as Message);
+      if (event.event === 'message.ack') {
+        const ack = event.payload as MessageAck;
+        await MessageRepository.ack(trx, event.session, chatOf(ack), ack.id, ack.ack);
+      }
+      const lane = laneOf(event);
+      await Outbox.enqueue(
+        trx,
+        receivers.map((receiver) => ({ eventId: event.id, session: event.session, lane: `${receiver.url}|${lane}`, receiver, body })),
+      );
+    });
+    if (receivers.length > 0) options.onEnqueued();
+  }
+}

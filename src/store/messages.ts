@@ -1,0 +1,106 @@
+// Messages and chats as the session saw them, in WAHA's payload shape, for the paged history API.
+import type { Message } from '../engine/dto.ts';
+import type { Db } from './database.ts';
+
+export interface MessageQuery {
+  limit: number;
+  offset: number;
+  fromMe?: boolean;
+  timestampGte?: number;
+  timestampLte?: number;
+}
+
+export interface ChatSummary {
+  id: string;
+  name: string | null;
+  lastMessageAt: number;
+  unreadCount: number;
+  archived: boolean;
+  pinned: boolean;
+}
+
+/** The chat a message belongs to, from the session's point of view. */
+export function chatOf(message: Pick<Message, 'fromMe' | 'from' | 'to'>): string {
+  return message.fromMe ? message.to : message.from;
+}
+
+function parseMessage(payload: string): Message {
+  return JSON.parse(payload) as Message;
+}
+
+export class MessageRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts or replaces a message, and moves its chat to the top. Runs in the caller's transaction. */
+  static async save(db: Db, session: string, message: Message): Promise<void> {
+    const chatId = chatOf(message);
+    const payload = JSON.stringify(message);
+    await db
+      .insertInto('messages')
+      .values({ session, chat_id: chatId, id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload, raw: '' })
+      .onConflict((conflict) => conflict.columns(['session', 'chat_id', 'id']).doUpdateSet({ payload, timestamp: message.timestamp }))
+      .execute();
+    await db
+      .insertInto('chats')
+      .values({ session, id: chatId, name: null, last_message_at: message.timestamp, unread_count: message.fromMe ? 0 : 1, archived: 0, pinned: 0 })
+      .onConflict((conflict) =>
+        conflict.columns(['session', 'id']).doUpdateSet((eb) => ({
+          last_message_at: message.timestamp,
+          unread_count: message.fromMe ? 0 : eb('chats.unread_count', '+', 1),
+        })),
+      )
+      .execute();
+  }
+
+  /** Raises a stored message's ack (acks only ever go up: a late DEVICE never undoes READ). */
+  static async ack(db: Db, session: string, chatId: string, id: string, ack: number): Promise<void> {
+    const row = await db.selectFrom('messages').select(['payload', 'ack']).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).executeTakeFirst();
+    if (!row || row.ack >= ack) return;
+    const message = parseMessage(row.payload);
+    const names: Record<number, string> = { [-1]: 'ERROR', 0: 'PENDING', 1: 'SERVER', 2: 'DEVICE', 3: 'READ', 4: 'PLAYED' };
+    const updated = { ...message, ack, ackName: names[ack] ?? 'UNKNOWN' };
+    await db.updateTable('messages').set({ ack, payload: JSON.stringify(updated) }).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).execute();
+  }
+
+  async list(session: string, chatId: string, query: MessageQuery): Promise<Message[]> {
+    let select = this.db.selectFrom('messages').select('payload').where('session', '=', session).where('chat_id', '=', chatId);
+    if (query.fromMe !== undefined) select = select.where('from_me', '=', query.fromMe ? 1 : 0);
+    if (query.timestampGte !== undefined) select = select.where('timestamp', '>=', query.timestampGte);
+    if (query.timestampLte !== undefined) select = select.where('timestamp', '<=', query.timestampLte);
+    const rows = await select.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
+    return rows.map((row) => parseMessage(row.payload));
+  }
+
+  async get(session: string, chatId: string, id: string): Promise<Message | undefined> {
+    const row = await this.db.selectFrom('messages').select('payload').where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).executeTakeFirst();
+    return row ? parseMessage(row.payload) : undefined;
+  }
+
+  async chats(session: string, paging: { limit: number; offset: number; sortBy: 'conversationTimestamp' | 'id' | 'name'; sortOrder: 'asc' | 'desc' }): Promise<ChatSummary[]> {
+    const column = paging.sortBy === 'id' ? 'id' : paging.sortBy === 'name' ? 'name' : 'last_message_at';
+    const rows = await this.db.selectFrom('chats').selectAll().where('session', '=', session).orderBy(column, paging.sortOrder).orderBy('id').limit(paging.limit).offset(paging.offset).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      lastMessageAt: Number(row.last_message_at),
+      unreadCount: row.unread_count,
+      archived: row.archived === 1,
+      pinned: row.pinned === 1,
+    }));
+  }
+
+  async clearChat(session: string, chatId: string): Promise<void> {
+    await this.db.deleteFrom('messages').where('session', '=', session).where('chat_id', '=', chatId).execute();
+  }
+
+  async deleteChat(session: string, chatId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('messages').where('session', '=', session).where('chat_id', '=', chatId).execute();
+      await trx.deleteFrom('chats').where('session', '=', session).where('id', '=', chatId).execute();
+    });
+  }
+
+  async markChatRead(session: string, chatId: string): Promise<void> {
+    await this.db.updateTable('chats').set({ unread_count: 0 }).where('session', '=', session).where('id', '=', chatId).execute();
+  }
+}
