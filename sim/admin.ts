@@ -60,6 +60,7 @@ export class AdminApi {
     this.add('POST', 'scan', ({ body }) => network.scan(stringField(body, 'qr', true), stringField(body, 'phone')));
     this.add('POST', 'link-code', ({ body }) => network.enterLinkCode(stringField(body, 'phone', true).replace(/\D/g, ''), stringField(body, 'code', true)));
     this.add('POST', 'drop', ({ body }) => ({ dropped: network.dropConnections(stringField(body, 'phone')) }));
+    this.add('POST', 'unlink', ({ body }) => ({ unlinked: network.unlinkDevices(stringField(body, 'phone', true).replace(/\D/g, '')) }));
   }
 
   /** Registers a route; `:name` segments match anything and are passed in `path`. */

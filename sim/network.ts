@@ -329,6 +329,22 @@ export class Network {
     }
   }
 
+  /** The phone removes every linked device ("log out from all devices"): each is told it was removed. */
+  unlinkDevices(phone: string): number {
+    const account = this.state.account(phone);
+    if (!account) throw new SimulatorError(404, `no account ${phone}`);
+    const removed = this.linkedDevices(account);
+    for (const device of removed) {
+      delete account.devices[String(device.id)];
+      delete this.state.data.queues[deviceAddress(phone, device.id)];
+      const connection = this.online.get(deviceAddress(phone, device.id));
+      connection?.send({ tag: 'stream:error', attrs: { code: '401' }, content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }] });
+      setTimeout(() => connection?.close(), 50);
+    }
+    this.state.changed();
+    return removed.length;
+  }
+
   dropConnections(phone?: string): number {
     let dropped = 0;
     for (const connection of [...this.all]) {

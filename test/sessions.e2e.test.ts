@@ -139,6 +139,31 @@ for (const backend of storeBackends()) {
       await zapd.api('DELETE', '/api/sessions/paired');
     });
 
+    test('deprecated start/stop/logout by body still work', async () => {
+      const { zapd } = sandbox;
+      const started = await zapd.api<SessionBody>('POST', '/api/sessions/start', { name: 'legacy' });
+      assert.equal(started.status, 201, JSON.stringify(started.body));
+      await sandbox.waitForStatus('legacy', 'SCAN_QR_CODE');
+      const again = await zapd.api('POST', '/api/sessions/start', { name: 'legacy' });
+      assert.equal(again.status, 422, 'starting a running session is refused, as in WAHA');
+      assert.equal((await zapd.api('POST', '/api/sessions/stop', { name: 'legacy' })).status, 201);
+      assert.equal((await zapd.api<SessionBody>('GET', '/api/sessions/legacy')).body.status, 'STOPPED');
+      assert.equal((await zapd.api('POST', '/api/sessions/logout', { name: 'legacy' })).status, 201);
+      assert.equal((await zapd.api('GET', '/api/sessions/legacy')).status, 404);
+    });
+
+    test('logged out from the phone → FAILED, credentials forgotten', async () => {
+      const { zapd, simulator } = sandbox;
+      await sandbox.linkSession('victim', '15550002333');
+      const unlinked = await fetch(`${simulator.httpUrl}/admin/unlink`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '15550002333' }) });
+      assert.equal(unlinked.status, 200);
+      await sandbox.waitForStatus('victim', 'FAILED');
+      // Restarting cannot log in again with the old credentials: a new QR is needed.
+      assert.equal((await zapd.api('POST', '/api/sessions/victim/restart')).status, 201);
+      await sandbox.waitForStatus('victim', 'SCAN_QR_CODE');
+      await zapd.api('DELETE', '/api/sessions/victim');
+    });
+
     test('bad requests get JSON errors and nothing crashes', async () => {
       const { zapd } = sandbox;
       for (const [method, path] of [

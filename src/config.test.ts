@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 3000);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.logLevel, 'info');
+  assert.equal(config.defaultEngine, 'NOWEB');
+  assert.equal(config.printQr, true);
+  assert.equal(config.allowPrivateMediaUrls, false);
+  assert.equal(config.webhook, undefined);
+  assert.equal(config.databaseUrl, undefined);
+  assert.ok(config.dataDir.endsWith('.zapd'));
+});
+
+test("WAHA's variable names are accepted, zapd's win when both are set", () => {
+  const waha = loadConfig({
+    WHATSAPP_API_PORT: '4000',
+    WHATSAPP_API_KEY: 'waha-key',
+    WAHA_LOG_LEVEL: 'debug',
+    WHATSAPP_HOOK_URL: 'https://example.com/hook',
+    WHATSAPP_HOOK_EVENTS: 'message, session.status',
+    WHATSAPP_HOOK_HMAC_KEY: 'secret',
+    WAHA_PRINT_QR: 'False',
+    WHATSAPP_DEFAULT_ENGINE: 'noweb',
+  });
+  assert.equal(waha.port, 4000);
+  assert.equal(waha.apiKey, 'waha-key');
+  assert.equal(waha.logLevel, 'debug');
+  assert.deepEqual(waha.webhook, { url: 'https://example.com/hook', events: ['message', 'session.status'], hmacKey: 'secret' });
+  assert.equal(waha.printQr, false);
+  const both = loadConfig({ PORT: '5000', WHATSAPP_API_PORT: '4000', ZAPD_API_KEY: 'zapd-key', WHATSAPP_API_KEY: 'waha-key' });
+  assert.equal(both.port, 5000);
+  assert.equal(both.apiKey, 'zapd-key');
+});
+
+test('bad values fail with a message that names the variable', () => {
+  for (const [env, mentions] of [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ ZAPD_LOG_LEVEL: 'loud' }, 'log level'],
+    [{ WHATSAPP_DEFAULT_ENGINE: 'WEBJS' }, 'WHATSAPP_DEFAULT_ENGINE'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ ZAPD_WA_URL: 'http://x' }, 'ZAPD_WA_URL'],
+    [{ WHATSAPP_HOOK_URL: 'ftp://x' }, 'WHATSAPP_HOOK_URL'],
+    [{ WAHA_PRINT_QR: 'maybe' }, 'WAHA_PRINT_QR'],
+  ] as const) {
+    assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.message.includes(mentions), JSON.stringify(env));
+  }
+});
