@@ -54,9 +54,9 @@ export function stringField(body: Record<string, unknown>, name: string, require
 export class AdminApi {
   private readonly routes: Array<{ method: string; pattern: string[]; handler: AdminRoute }> = [];
 
-  constructor(network: Network, rootPublicKey: Uint8Array) {
+  constructor(network: Network, rootPublicKey: Uint8Array, tlsCertificate: string) {
     this.add('GET', 'health', () => ({ status: 'ok', accounts: Object.keys(network.state.data.accounts).length, connections: network.connectionCount }));
-    this.add('GET', 'root-key', () => ({ publicKey: Buffer.from(rootPublicKey).toString('base64') }));
+    this.add('GET', 'root-key', () => ({ publicKey: Buffer.from(rootPublicKey).toString('base64'), tlsCertificate }));
     this.add('POST', 'scan', ({ body }) => network.scan(stringField(body, 'qr', true), stringField(body, 'phone')));
     this.add('POST', 'link-code', ({ body }) => network.enterLinkCode(stringField(body, 'phone', true).replace(/\D/g, ''), stringField(body, 'code', true)));
     this.add('POST', 'drop', ({ body }) => ({ dropped: network.dropConnections(stringField(body, 'phone')) }));

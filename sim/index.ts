@@ -9,7 +9,9 @@ import { AdminApi } from './admin.ts';
 import { registerAccountRoutes } from './admin-accounts.ts';
 import { Network } from './network.ts';
 import { SimulatorState } from './state.ts';
+import { startMediaServer } from './media.ts';
 import { createTrustChain } from './transport/certificates.ts';
+import { createTlsCredentials } from './transport/tls.ts';
 import { VirtualContacts } from './virtual-contacts.ts';
 
 export interface SimulatorOptions {
@@ -25,6 +27,8 @@ export interface RunningSimulator {
   wsUrl: string;
   httpUrl: string;
   rootPublicKey: Uint8Array;
+  /** PEM certificate of the media host (HTTPS); clients trust it for media transfers. */
+  tlsCertificate: string;
   scan(qr: string, phone?: string): Promise<{ phone: string; jid: string }>;
   dropConnections(phone?: string): number;
   stop(): Promise<void>;
@@ -36,9 +40,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const trust = createTrustChain(options.seed);
   const state = new SimulatorState(options.stateFile);
   const network = new Network(state, trust, logger);
-  const admin = new AdminApi(network, trust.root.public);
+  const tls = state.data.tls ?? createTlsCredentials();
+  state.data.tls = tls;
+  const media = await startMediaServer({ host, tls, state, logger });
+  network.media = media;
+  const admin = new AdminApi(network, trust.root.public, tls.certificate);
   let wsUrl = '';
-  const contacts = new VirtualContacts(network, () => ({ wsUrl, rootPublicKey: trust.root.public }));
+  const contacts = new VirtualContacts(network, () => ({ wsUrl, rootPublicKey: trust.root.public, tlsCertificate: tls.certificate }));
   registerAccountRoutes(admin, network, contacts);
   const server = createServer((request, response) => {
     if (request.url?.startsWith('/admin')) {
@@ -62,19 +70,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   const { port } = server.address() as AddressInfo;
   const httpUrl = `http://${host}:${port}`;
-  network.mediaBaseUrl = httpUrl;
   wsUrl = `ws://${host}:${port}/ws/chat`;
   return {
     port,
     httpUrl,
     wsUrl,
     rootPublicKey: trust.root.public,
+    tlsCertificate: tls.certificate,
     scan: async (qr, phone) => network.scan(qr, phone),
     dropConnections: (phone) => network.dropConnections(phone),
     async stop() {
       await contacts.closeAll();
       network.closeAll();
       sockets.close();
+      await media.stop();
       state.saveNow();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

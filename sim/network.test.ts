@@ -47,3 +47,31 @@ describe('simulator with plain Baileys clients', () => {
     assert.equal(atAlice.message?.conversation ?? atAlice.message?.extendedTextMessage?.text, 'hi alice');
   });
 });
+
+describe('simulator media', () => {
+  test('an image and a document travel encrypted through the media host', async () => {
+    const sim = await startSimulator({ port: 0 });
+    const endpoint = { wsUrl: sim.wsUrl, rootPublicKey: sim.rootPublicKey, tlsCertificate: sim.tlsCertificate };
+    const erin = new SimClient({ endpoint, onQr: (qr) => void sim.scan(qr, '15550001101') });
+    const finn = new SimClient({ endpoint, onQr: (qr) => void sim.scan(qr, '15550001102') });
+    try {
+      await Promise.all([erin.connect(), finn.connect()]);
+      const picture = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      const sent = await erin.socket!.sendMessage(finn.jid, { image: picture, mimetype: 'image/png', caption: 'a picture' });
+      const received = await until('finn gets the image', () => finn.received.find((message) => message.key?.id === sent?.key.id));
+      assert.equal(received.message?.imageMessage?.caption, 'a picture');
+      const { downloadMediaMessage } = await import('baileys');
+      const bytes = (await downloadMediaMessage(received, 'buffer', { options: finn.media!.downloadOptions })) as Buffer;
+      assert.deepEqual(bytes, picture);
+      const pdf = Buffer.from('%PDF-1.4 simulated');
+      const doc = await finn.socket!.sendMessage(erin.jid, { document: pdf, mimetype: 'application/pdf', fileName: 'report.pdf' });
+      const gotDoc = await until('erin gets the document', () => erin.received.find((message) => message.key?.id === doc?.key.id));
+      assert.equal(gotDoc.message?.documentMessage?.fileName, 'report.pdf');
+      assert.deepEqual((await downloadMediaMessage(gotDoc, 'buffer', { options: erin.media!.downloadOptions })) as Buffer, pdf);
+    } finally {
+      await erin.close();
+      await finn.close();
+      await sim.stop();
+    }
+  });
+});

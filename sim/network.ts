@@ -54,8 +54,8 @@ export class Network {
   /** Presence per account phone, and who subscribed to it (device addresses). */
   readonly presence = new Map<string, { available: boolean; lastSeen: number }>();
   readonly presenceSubscribers = new Map<string, Set<string>>();
-  /** Where media and profile pictures are served (the simulator's HTTP address). */
-  mediaBaseUrl = 'http://127.0.0.1';
+  /** The HTTPS media host (uploads, downloads, profile pictures). */
+  media: { host: string; auth: string } = { host: '127.0.0.1', auth: '' };
 
   constructor(
     readonly state: SimulatorState,

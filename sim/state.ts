@@ -57,6 +57,8 @@ export interface SimulatorData {
   queues: Record<string, string[]>;
   nextLid: number;
   nextPhone: number;
+  /** The media host's TLS certificate, kept so clients that trusted it keep working after a restart. */
+  tls?: { certificate: string; privateKey: string };
 }
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -155,7 +157,7 @@ export class SimulatorState {
   }
 
   reset(): void {
-    this.data = { accounts: {}, queues: {}, nextLid: 100000000000001, nextPhone: 15550000001 };
+    this.data = { accounts: {}, queues: {}, nextLid: 100000000000001, nextPhone: 15550000001, ...(this.data.tls ? { tls: this.data.tls } : {}) };
     this.changed();
   }
 }

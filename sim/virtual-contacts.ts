@@ -136,7 +136,7 @@ export class VirtualContact {
   async download(id: string): Promise<Buffer> {
     const message = this.find(id);
     if (!message) throw new SimulatorError(404, `message ${id} is not known to ${this.phone}`);
-    return (await downloadMediaMessage(message, 'buffer', {})) as Buffer;
+    return (await downloadMediaMessage(message, 'buffer', this.client.media ? { options: this.client.media.downloadOptions } : {})) as Buffer;
   }
 }
 

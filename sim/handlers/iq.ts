@@ -31,6 +31,10 @@ const HANDLERS: Record<string, IqHandler> = {
     connection.passive = firstChild(node)?.tag === 'passive';
     network.reply(connection, node);
   },
+  'w:m': (network, connection, node) =>
+    network.reply(connection, node, [
+      { tag: 'media_conn', attrs: { auth: network.media.auth, ttl: '3600', auth_ttl: '21600', max_buckets: '12' }, content: [{ tag: 'host', attrs: { hostname: network.media.host, maxContentLengthBytes: String(100 * 1024 * 1024) } }] },
+    ]),
   'w:p': acknowledge,
   'urn:xmpp:ping': acknowledge,
   'w:stats': acknowledge,

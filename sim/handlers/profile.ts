@@ -24,7 +24,7 @@ export function answerProfilePicture(network: Network, connection: Connection, n
   }
   const target = resolveJid(network.state, node.attrs.target ?? node.attrs.to)?.account;
   if (!target?.picture) return network.replyError(connection, node, 404, 'item-not-found');
-  const url = `${network.mediaBaseUrl}/pp/${target.phone}/${target.picture.id}?${randomBytes(4).toString('hex')}`;
+  const url = `https://${network.media.host}/pp/${target.phone}/${target.picture.id}?${randomBytes(4).toString('hex')}`;
   network.reply(connection, node, [{ tag: 'picture', attrs: { id: target.picture.id, type: picture?.attrs.type ?? 'image', url, direct_path: `/pp/${target.phone}/${target.picture.id}` } }]);
 }
 

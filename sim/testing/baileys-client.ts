@@ -3,10 +3,13 @@
 import makeWASocket, { BufferJSON, DisconnectReason, initAuthCreds, proto, WA_CERT_DETAILS } from 'baileys';
 import type { AuthenticationCreds, ConnectionState, SignalDataSet, SignalDataTypeMap, WAMessage, WASocket } from 'baileys';
 import pino from 'pino';
+import { mediaTrust, type MediaTrust } from './media-trust.ts';
 
 export interface SimulatorEndpoint {
   wsUrl: string;
   rootPublicKey: Uint8Array;
+  /** The media host's certificate; without it the client cannot send or fetch media. */
+  tlsCertificate?: string;
 }
 
 /** Auth state that survives reconnects of the same client (creds and keys kept as JSON). */
@@ -60,9 +63,11 @@ export class SimClient {
   private stopped = false;
   private openWaiters: Array<() => void> = [];
   lastClose: number | undefined;
+  readonly media: MediaTrust | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.auth = options.auth ?? new MemoryAuth();
+    this.media = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
   }
 
   get jid(): string {
@@ -96,6 +101,7 @@ export class SimClient {
       logger: pino({ level: this.options.logLevel ?? 'silent' }),
       markOnlineOnConnect: false,
       shouldSyncHistoryMessage: () => false,
+      ...(this.media ? { fetchAgent: this.media.uploadAgent } : {}),
       getMessage: async (key) => this.received.find((message) => message.key?.id === key.id)?.message ?? undefined,
     });
     this.socket = socket;
