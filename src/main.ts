@@ -10,6 +10,7 @@ import { buildApp } from './http/app.ts';
 import { resolveApiKey } from './http/plugins/auth.ts';
 import { onShutdown, shutdown } from './lifecycle.ts';
 import { SessionManager } from './sessions/manager.ts';
+import { MediaStorage } from './media/storage.ts';
 import { openStore } from './store/index.ts';
 
 export interface RunningServer {
@@ -26,12 +27,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const recorder = subscribeRecorder({ bus, store, config, onEnqueued: () => dispatcher.wake() });
   // Rows left by a previous run (a crash, a kill -9) go out first.
   dispatcher.start();
-  const sessions = new SessionManager({ config, store, bus, logger });
-  const app = await buildApp({ config, store, logger, sessions, bus, apiKey, startedAt: Date.now() });
+  const mediaStorage = new MediaStorage(config.dataDir);
+  let url = config.publicUrl ?? '';
+  const sessions = new SessionManager({ config, store, bus, logger, mediaStorage, publicUrl: () => config.publicUrl ?? url });
+  const app = await buildApp({ config, store, logger, sessions, bus, mediaStorage, apiKey, startedAt: Date.now() });
   await app.listen({ host: config.host, port: config.port });
   const { port } = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host}:${port}`;
+  url = `http://${host}:${port}`;
   await sessions.restore();
 
   let stopped: Promise<void> | undefined;

@@ -104,6 +104,26 @@ describe('events end to end', () => {
     assert.ok(stored.body.some((entry) => entry.id === message.payload.id && entry.body === 'hi from dan'));
   });
 
+  test('an incoming image is downloaded and served at media.url', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+    const { id } = await danSends({ image: { data: png.toString('base64'), mimetype: 'image/png', caption: 'look' } });
+    const message = await eventFor('message', (payload) => String(payload.id).endsWith(id));
+    assert.equal(message.payload.hasMedia, true);
+    assert.equal(message.payload.body, 'look');
+    const media = message.payload.media as { url: string; mimetype: string; error: unknown };
+    assert.equal(media.mimetype, 'image/png');
+    assert.equal(media.error, null);
+    assert.ok(media.url.startsWith(`${sandbox.zapd.url}/api/files/main/`), media.url);
+    const withoutKey = await fetch(media.url);
+    assert.equal(withoutKey.status, 401);
+    const file = await fetch(media.url, { headers: { 'x-api-key': TEST_API_KEY } });
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'image/png');
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), png);
+    const escape = await sandbox.zapd.api('GET', '/api/files/main/..%2F..%2Fzapd.sqlite');
+    assert.equal(escape.status, 404);
+  });
+
   test('acks go SERVER → DEVICE → READ for a message we send', async () => {
     const sent = await sandbox.zapd.api<{ id: string }>('POST', '/api/sendText', { session: 'main', chatId: DAN, text: 'ack me' });
     assert.equal(sent.status, 201);

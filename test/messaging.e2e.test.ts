@@ -109,6 +109,29 @@ describe('messaging end to end', () => {
     await waitFor('carol sees the revoke', async () => (await admin<Array<ContactMessage & { revoked: boolean }>>('GET', `/accounts/${CAROL}/messages`)).some((message) => message.revoked));
   });
 
+  test('image, file, voice and video arrive with the exact bytes', async () => {
+    const { zapd } = sandbox;
+    const cases = [
+      { path: '/api/sendImage', body: { caption: 'a pixel', file: { mimetype: 'image/png', filename: 'pixel.png', data: Buffer.from('89504e470d0a1a0a0000000d4948445200', 'hex').toString('base64') } }, type: 'imageMessage' },
+      { path: '/api/sendFile', body: { caption: 'the report', file: { mimetype: 'application/pdf', filename: 'report.pdf', data: Buffer.from('%PDF-1.4 zapd').toString('base64') } }, type: 'documentMessage' },
+      { path: '/api/sendVoice', body: { file: { mimetype: 'audio/ogg; codecs=opus', data: Buffer.from('OggS voice').toString('base64') } }, type: 'audioMessage' },
+      { path: '/api/sendVideo', body: { caption: 'clip', file: { mimetype: 'video/mp4', data: Buffer.from('....ftypmp42 video').toString('base64') } }, type: 'videoMessage' },
+    ];
+    for (const { path, body, type } of cases) {
+      const sent = await zapd.api<SentMessage & { hasMedia: boolean }>('POST', path, { session: 'main', chatId: CAROL, ...body });
+      assert.equal(sent.status, 201, `${path}: ${JSON.stringify(sent.body)}`);
+      assert.equal(sent.body.hasMedia, true);
+      const seen = await carolReceived(sent.body.id);
+      assert.equal(seen.type, type, path);
+      if ('caption' in body) assert.equal(seen.media?.caption, body.caption);
+      const bare = sent.body.id.split('_').pop() ?? '';
+      const media = await admin<{ data: string }>('GET', `/accounts/${CAROL}/messages/${bare}/media`);
+      assert.equal(media.data, body.file.data, `${path} bytes`);
+    }
+    const seenFile = (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages`)).find((message) => message.type === 'documentMessage');
+    assert.equal(seenFile?.media?.filename, 'report.pdf');
+  });
+
   test('typing, seen and number check', async () => {
     const { zapd } = sandbox;
     assert.equal((await zapd.api('POST', '/api/startTyping', { session: 'main', chatId: CAROL })).status, 201);

@@ -3,7 +3,7 @@
 import makeWASocket, { BufferJSON, DisconnectReason, initAuthCreds, proto, WA_CERT_DETAILS } from 'baileys';
 import type { AuthenticationCreds, ConnectionState, SignalDataSet, SignalDataTypeMap, WAMessage, WASocket } from 'baileys';
 import pino from 'pino';
-import { mediaTrust, type MediaTrust } from './media-trust.ts';
+import { mediaTrust, type MediaTrust } from '../../src/engine/baileys/media-trust.ts';
 
 export interface SimulatorEndpoint {
   wsUrl: string;

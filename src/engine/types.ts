@@ -19,6 +19,13 @@ export interface EngineEndpoint {
   url?: string;
   /** Curve25519 public key (32 bytes) that signs the server's certificate chain. */
   rootPublicKey?: Uint8Array;
+  /** PEM certificate to trust for the media host (the simulator's is self-signed). */
+  tlsCertificate?: string;
+}
+
+/** Where the engine puts media of incoming messages; returns the URL clients fetch it from. */
+export interface MediaSink {
+  save(messageId: string, data: Buffer, mimetype: string | null, filename: string | null): Promise<string>;
 }
 
 export interface EngineListener {
@@ -36,6 +43,7 @@ export interface EngineOptions {
   session: string;
   authState: AuthStateRepository;
   endpoint: EngineEndpoint;
+  media: MediaSink;
   logger: Logger;
   listener: EngineListener;
 }

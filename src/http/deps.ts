@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { MediaStorage } from '../media/storage.ts';
 import type { SessionManager } from '../sessions/manager.ts';
 import type { OpenedStore } from '../store/index.ts';
 
@@ -11,6 +12,7 @@ export interface RouteDeps {
   logger: Logger;
   sessions: SessionManager;
   bus: EventBus;
+  mediaStorage: MediaStorage;
   startedAt: number;
 }
 

@@ -28,7 +28,11 @@ export async function resolveEndpoint(settings: EndpointSettings): Promise<Engin
   const source = rootKeyUrl(settings.waUrl);
   const response = await fetch(source, { signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`could not fetch the WhatsApp trust root from ${source}: HTTP ${response.status}`);
-  const body = (await response.json()) as { publicKey?: unknown };
+  const body = (await response.json()) as { publicKey?: unknown; tlsCertificate?: unknown };
   if (typeof body.publicKey !== 'string') throw new Error(`${source} answered without a publicKey`);
-  return { url: settings.waUrl, rootPublicKey: decodeRootKey(body.publicKey, source) };
+  return {
+    url: settings.waUrl,
+    rootPublicKey: decodeRootKey(body.publicKey, source),
+    ...(typeof body.tlsCertificate === 'string' ? { tlsCertificate: body.tlsCertificate } : {}),
+  };
 }

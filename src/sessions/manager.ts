@@ -7,6 +7,7 @@ import { notFound, unprocessable } from '../errors.ts';
 import type { EventBus, EventMe } from '../events/bus.ts';
 import { createBaileysEngine } from '../engine/baileys/engine.ts';
 import type { AccountInfo, Engine, EngineEndpoint, EngineFactory, SessionStatus } from '../engine/types.ts';
+import type { MediaStorage } from '../media/storage.ts';
 import type { Store, StoredSession } from '../store/repositories.ts';
 import { resolveEndpoint } from './endpoint.ts';
 
@@ -44,6 +45,9 @@ export interface SessionManagerOptions {
   store: Store;
   bus: EventBus;
   logger: Logger;
+  mediaStorage: MediaStorage;
+  /** Base URL clients reach this server at (for media links); known only once the server listens. */
+  publicUrl: () => string;
   engineFactory?: EngineFactory;
 }
 
@@ -108,6 +112,7 @@ export class SessionManager {
         await session.engine.logout();
       }
       await this.options.store.sessions.delete(name);
+      await this.options.mediaStorage.deleteSession(name);
       this.lastKnownAccount.delete(name);
     });
   }
@@ -242,6 +247,12 @@ export class SessionManager {
       authState: this.options.store.authState,
       endpoint,
       logger: this.options.logger,
+      media: {
+        save: async (messageId, data, mimetype, filename) => {
+          const file = await this.options.mediaStorage.save(name, messageId, data, mimetype, filename);
+          return `${this.options.publicUrl()}/api/files/${encodeURIComponent(name)}/${encodeURIComponent(file)}`;
+        },
+      },
       listener: {
         status: (status, reason) => this.onStatus(name, session, status, reason),
         qr: (value) => {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Message } from '../dto.ts';
 import type { AccountInfo, Engine, EngineOptions, OutgoingContent, SendOptions } from '../types.ts';
 import { loadAuthState, type StoredAuthState } from './auth-state.ts';
+import { mediaTrust, type MediaTrust } from './media-trust.ts';
 import { wireEvents } from './events.ts';
 import { toWahaUserId } from './jids.ts';
 import { Messaging } from './messaging.ts';
@@ -42,9 +43,11 @@ export class BaileysEngine implements Engine {
   private readonly logger: Logger;
   private readonly recent = new RecentMessages();
   private readonly messaging: Messaging;
+  private readonly mediaTrust: MediaTrust | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
+    this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
     this.messaging = new Messaging({
       socket: () => this.openSocket(),
       me: () => this.meId(),
@@ -143,6 +146,7 @@ export class BaileysEngine implements Engine {
       markOnlineOnConnect: false,
       syncFullHistory: false,
       getMessage: async (key) => this.recent.content(key),
+      ...(this.mediaTrust ? { fetchAgent: this.mediaTrust.uploadAgent } : {}),
       // A custom endpoint is the simulator, which has no chat history to send; without this Baileys
       // holds every event back for 20 s after the first login, waiting for a history sync.
       ...(endpoint.url ? { waWebSocketUrl: endpoint.url, shouldSyncHistoryMessage: () => false } : {}),
@@ -153,7 +157,15 @@ export class BaileysEngine implements Engine {
         .then(() => auth.saveCreds())
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not save credentials'));
     });
-    wireEvents(socket, { listener, recent: this.recent, me: () => this.meId(), meLid: () => socket.user?.lid ?? this.auth?.state.creds.me?.lid, logger: this.logger });
+    wireEvents(socket, {
+      listener,
+      recent: this.recent,
+      me: () => this.meId(),
+      meLid: () => socket.user?.lid ?? this.auth?.state.creds.me?.lid,
+      logger: this.logger,
+      media: this.options.media,
+      ...(this.mediaTrust ? { downloadOptions: this.mediaTrust.downloadOptions } : {}),
+    });
     socket.ev.on('connection.update', (update) => {
       if (socket !== this.socket) return;
       this.onConnectionUpdate(socket, update);

@@ -1,13 +1,13 @@
 // Baileys' event stream → WAHA's events. One place decides what each WhatsApp happening is called
 // and what its payload looks like; the session manager only forwards them.
 import { createHash } from 'node:crypto';
-import { decryptPollVote, jidNormalizedUser, WAMessageStubType } from 'baileys';
+import { decryptPollVote, downloadMediaMessage, jidNormalizedUser, WAMessageStubType } from 'baileys';
 import type { WAMessage, WAMessageKey, WASocket, proto } from 'baileys';
 import type { Logger } from 'pino';
-import type { MessageDestination } from '../dto.ts';
-import type { EngineListener } from '../types.ts';
+import type { MediaInfo, MessageDestination } from '../dto.ts';
+import type { EngineListener, MediaSink } from '../types.ts';
 import { serializeMessageId, toWahaChatId } from './jids.ts';
-import { endpoints, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
+import { endpoints, mediaContent, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
 import type { RecentMessages } from './recent-messages.ts';
 
 export interface EventContext {
@@ -17,6 +17,27 @@ export interface EventContext {
   /** Our own LID (`123@lid`), when WhatsApp has told us. */
   meLid(): string | undefined;
   logger: Logger;
+  media: MediaSink;
+  /** Fetch options for media downloads (a dispatcher trusting the media host's certificate). */
+  downloadOptions?: RequestInit;
+}
+
+/** Downloads a message's media into the sink; a failure is reported in `media.error`, as WAHA does. */
+async function fetchMedia(socket: WASocket, message: WAMessage, context: EventContext): Promise<MediaInfo | null> {
+  const media = mediaContent(message.message);
+  if (!media) return null;
+  const info: MediaInfo = { url: null, mimetype: media.mimetype, filename: media.filename, error: null };
+  try {
+    const data = (await downloadMediaMessage(message, 'buffer', context.downloadOptions ? { options: context.downloadOptions } : {}, {
+      reuploadRequest: socket.updateMediaMessage,
+      logger: context.logger,
+    })) as Buffer;
+    info.url = await context.media.save(serializeMessageId(message.key ?? {}), data, media.mimetype, media.filename);
+  } catch (error) {
+    context.logger.warn({ err: error }, 'could not download media');
+    info.error = { message: error instanceof Error ? error.message : String(error) };
+  }
+  return info;
 }
 
 function destination(key: proto.IMessageKey, me: string): MessageDestination {
@@ -34,21 +55,28 @@ function isSilent(message: WAMessage): boolean {
 export function wireEvents(socket: WASocket, context: EventContext): void {
   const { listener } = context;
 
+  // Messages are reported one after another, media downloaded first, so a chat's events keep their order.
+  let reported: Promise<void> = Promise.resolve();
   socket.ev.on('messages.upsert', ({ messages, type }) => {
     for (const message of messages) {
       context.recent.remember(message);
       if (type !== 'notify' && type !== 'append') continue;
-      const me = context.me();
-      const reaction = toWahaReaction(message, me);
-      if (reaction) listener.event('message.reaction', reaction);
-      if (message.message?.pollUpdateMessage) onPollVote(message, context);
-      if (isSilent(message)) continue;
-      const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
-      const payload = toWahaMessage(message, { me, source });
-      listener.event('message.any', payload);
-      if (!message.key?.fromMe) listener.event('message', payload);
+      reported = reported.then(() => report(message)).catch((error: unknown) => context.logger.error({ err: error }, 'could not report a message'));
     }
   });
+
+  async function report(message: WAMessage): Promise<void> {
+    const me = context.me();
+    const reaction = toWahaReaction(message, me);
+    if (reaction) listener.event('message.reaction', reaction);
+    if (message.message?.pollUpdateMessage) onPollVote(message, context);
+    if (isSilent(message)) return;
+    const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
+    const media = message.key?.fromMe ? undefined : await fetchMedia(socket, message, context);
+    const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}) });
+    listener.event('message.any', payload);
+    if (!message.key?.fromMe) listener.event('message', payload);
+  }
 
   // Baileys keeps the server's ack to itself; it is WAHA's SERVER (1) step between PENDING and DEVICE.
   socket.ws.on('CB:ack,class:message', (node: { attrs: Record<string, string | undefined> }) => {

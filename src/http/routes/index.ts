@@ -4,7 +4,8 @@ import { chatRoutes } from './chats.ts';
 import { chattingRoutes } from './chatting.ts';
 import { observabilityRoutes } from './observability.ts';
 import { sessionRoutes } from './sessions.ts';
+import { storageRoutes } from './storage.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes];

@@ -1,4 +1,4 @@
-// What a client needs to talk to the simulator's HTTPS media host: an https.Agent for uploads and
+// What a client needs to talk to a media host with its own certificate (the simulator's): an https.Agent for uploads and
 // an undici dispatcher for downloads, both trusting the simulator's self-signed certificate.
 import { Agent as HttpsAgent } from 'node:https';
 import { Agent as UndiciAgent } from 'undici';

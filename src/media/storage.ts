@@ -1,0 +1,68 @@
+// Media of incoming messages, downloaded once and kept under the data dir, served at /api/files.
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpeg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+  'audio/ogg': 'oga',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+};
+
+export function extensionFor(mimetype: string | null | undefined, filename?: string | null): string {
+  const fromName = filename?.includes('.') ? filename.split('.').pop()?.toLowerCase() : undefined;
+  if (fromName && /^[a-z0-9]{1,8}$/.test(fromName)) return fromName;
+  const base = (mimetype ?? '').split(';')[0]?.trim() ?? '';
+  return EXTENSIONS[base] ?? 'bin';
+}
+
+/** Session and file names become path segments; anything outside this set could escape the directory. */
+const SAFE = /^[A-Za-z0-9@._-]{1,200}$/;
+
+export class MediaStorage {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = resolve(dataDir, 'media');
+  }
+
+  async save(session: string, messageId: string, data: Buffer, mimetype: string | null, filename?: string | null): Promise<string> {
+    const file = `${messageId.replace(/[^A-Za-z0-9@._-]/g, '_')}.${extensionFor(mimetype, filename)}`;
+    const directory = join(this.root, session);
+    await mkdir(directory, { recursive: true });
+    await writeFile(join(directory, file), data);
+    return file;
+  }
+
+  /** The file's bytes, or undefined when it does not exist or the name is not a plain file name. */
+  async read(session: string, file: string): Promise<Buffer | undefined> {
+    if (!SAFE.test(session) || !SAFE.test(file) || file.startsWith('.')) return undefined;
+    const path = join(this.root, session, file);
+    try {
+      if (!(await stat(path)).isFile()) return undefined;
+      return await readFile(path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async delete(session: string, file: string): Promise<boolean> {
+    if (!SAFE.test(session) || !SAFE.test(file) || file.startsWith('.')) return false;
+    try {
+      await rm(join(this.root, session, file));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async deleteSession(session: string): Promise<void> {
+    if (SAFE.test(session)) await rm(join(this.root, session), { recursive: true, force: true });
+  }
+}
