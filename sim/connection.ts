@@ -29,6 +29,8 @@ export class Connection {
   /** The client's Noise static public key, learned in the handshake. */
   clientStatic: Buffer | undefined;
   passive = true;
+  /** Stanzas sent but not yet acknowledged by the client, in send order (kind:id:from → encoded). */
+  readonly unacked = new Map<string, string>();
   private readonly noise = new NoiseResponder();
   private readonly reader = new FrameReader();
   private stage: 'header' | 'hello' | 'finish' | 'open' = 'header';

@@ -77,17 +77,36 @@ export class Network {
     this.all.add(connection);
   }
 
-  /** Sends to a device now, or keeps it for the device's next login. */
+  /**
+   * Sends to a device now, or keeps it for the device's next login. Like WhatsApp, the server keeps a
+   * message until the device acknowledges it: one sent to a device that disconnects before its ack
+   * is delivered again at the next login.
+   */
   deliver(account: AccountRecord, device: number, node: BinaryNode): void {
     const address = deviceAddress(account.phone, device);
     const connection = this.online.get(address);
+    const encoded = b64(encodeBinaryNode(node));
     if (connection && !connection.closed) {
-      connection.send(node);
+      if (node.attrs.id && (node.tag === 'message' || node.tag === 'receipt' || node.tag === 'notification')) {
+        connection.unacked.set(`${node.tag}:${node.attrs.id}:${node.attrs.from ?? ''}`, encoded);
+      }
+      connection.sendEncoded(Buffer.from(encoded, 'base64'));
       return;
     }
     if (device === 0) return;
-    this.state.queue(address).push(b64(encodeBinaryNode(node)));
+    this.state.queue(address).push(encoded);
     this.state.changed();
+  }
+
+  /** The device confirmed a stanza; it will not be delivered again. */
+  acknowledged(connection: Connection, node: BinaryNode): void {
+    const kind = node.attrs.class;
+    if (!kind || !node.attrs.id) return;
+    connection.unacked.delete(`${kind}:${node.attrs.id}:${node.attrs.to ?? ''}`);
+    // Acks name the sender as the client saw it; fall back to any stanza with this id.
+    for (const key of connection.unacked.keys()) {
+      if (key.startsWith(`${kind}:${node.attrs.id}:`)) connection.unacked.delete(key);
+    }
   }
 
   isOnline(account: AccountRecord, device: number): boolean {
@@ -294,6 +313,12 @@ export class Network {
 
   private onClose(connection: Connection): void {
     this.all.delete(connection);
+    if (connection.unacked.size > 0 && connection.address) {
+      const queue = this.state.queue(connection.address);
+      queue.unshift(...connection.unacked.values());
+      connection.unacked.clear();
+      this.state.changed();
+    }
     const pending = this.pendingLinkFor(connection);
     if (pending) for (const ref of pending.refs) this.pendingByRef.delete(ref);
     const address = connection.address;
@@ -316,6 +341,7 @@ export class Network {
         case 'chatstate':
           return handleChatState(this, connection, node);
         case 'ack':
+          return this.acknowledged(connection, node);
         case 'notification':
         case 'call':
           return;

@@ -35,8 +35,8 @@ export interface EngineListener {
   qr(value: string): void;
   /** The linked account changed (after pairing or at login). */
   account(account: AccountInfo): void;
-  /** A WhatsApp event, already in WAHA's payload shape. */
-  event(name: EventName, payload: unknown): void;
+  /** A WhatsApp event, already in WAHA's payload shape; resolves once it is durably recorded. */
+  event(name: EventName, payload: unknown): Promise<void>;
 }
 
 export interface EngineOptions {

@@ -262,8 +262,8 @@ export class SessionManager {
           session.me = account;
           this.lastKnownAccount.set(name, account);
         },
-        event: (event, payload) => {
-          void this.options.bus.publish(name, event, payload, this.eventMe(session), session.metadata);
+        event: async (event, payload) => {
+          await this.options.bus.publish(name, event, payload, this.eventMe(session), session.metadata);
         },
       },
     });

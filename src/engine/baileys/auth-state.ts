@@ -12,6 +12,13 @@ export interface StoredAuthState {
   state: AuthenticationState;
   /** Persists the current creds (call on Baileys' `creds.update`). */
   saveCreds(): Promise<void>;
+  /**
+   * While deferred, key writes stay in memory (Baileys still reads them back) until `flush`.
+   * The engine defers while a received message is not yet recorded, so a crash in between leaves
+   * the Signal session able to decrypt the message again when WhatsApp redelivers it.
+   */
+  defer(): void;
+  flush(): Promise<void>;
 }
 
 function serialize(value: unknown): string {
@@ -26,6 +33,7 @@ export async function loadAuthState(repository: AuthStateRepository, session: st
   const cache = new Map<string, unknown>();
   const cacheKey = (category: string, id: string) => `${category}\u0000${id}`;
 
+  let deferred: Map<string, AuthStateChange> | undefined;
   const storedCreds = (await repository.get(session, CREDS_CATEGORY, [CREDS_ID])).get(CREDS_ID);
   const creds = storedCreds ? (deserialize(storedCreds) as AuthenticationCreds) : initAuthCreds();
 
@@ -62,7 +70,8 @@ export async function loadAuthState(repository: AuthStateRepository, session: st
             changes.push({ category, id, value: value === null || value === undefined ? null : serialize(value) });
           }
         }
-        await repository.write(session, changes);
+        if (deferred) for (const change of changes) deferred.set(cacheKey(change.category, change.id), change);
+        else await repository.write(session, changes);
         for (const [category, entries] of Object.entries(data)) {
           for (const [id, value] of Object.entries(entries ?? {})) cache.set(cacheKey(category, id), value ?? null);
         }
@@ -77,5 +86,13 @@ export async function loadAuthState(repository: AuthStateRepository, session: st
   return {
     state,
     saveCreds: () => repository.write(session, [{ category: CREDS_CATEGORY, id: CREDS_ID, value: serialize(state.creds) }]),
+    defer() {
+      deferred ??= new Map();
+    },
+    async flush() {
+      const pending = deferred;
+      deferred = undefined;
+      if (pending && pending.size > 0) await repository.write(session, [...pending.values()]);
+    },
   };
 }

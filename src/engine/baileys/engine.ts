@@ -8,6 +8,7 @@ import { mediaTrust, type MediaTrust } from './media-trust.ts';
 import { wireEvents } from './events.ts';
 import { toWahaUserId } from './jids.ts';
 import { Messaging } from './messaging.ts';
+import { OutgoingGate } from './outgoing-gate.ts';
 import { RecentMessages } from './recent-messages.ts';
 
 const MAX_BACKOFF_MS = 30_000;
@@ -119,6 +120,31 @@ export class BaileysEngine implements Engine {
     return this.socket.requestPairingCode(phoneNumber.replace(/\D/g, ''));
   }
 
+  /** Holds Baileys' outgoing frames while a received message is not yet recorded (see OutgoingGate). */
+  private gateOutgoingFrames(socket: WASocket): OutgoingGate {
+    const gate = new OutgoingGate({
+      onHold: () => this.auth?.defer(),
+      onDrained: async () => {
+        await this.auth?.flush().catch((error: unknown) => this.logger.error({ err: error }, 'could not save Signal keys'));
+      },
+    });
+    const transport = (socket.ws as unknown as { socket: { send(data: unknown, callback?: (error?: Error) => void): void } | null }).socket;
+    if (transport) {
+      const send = transport.send.bind(transport);
+      // Baileys waits for each send's callback before it goes on processing, and it is that processing
+      // which records the message: so the frame is held but the callback answered at once.
+      transport.send = (data, callback) => {
+        gate.send(() => send(data));
+        callback?.();
+      };
+    }
+    socket.ws.on('CB:message', (node: { attrs: Record<string, string | undefined> }) => {
+      if (node.attrs.id) gate.hold(node.attrs.id);
+    });
+    socket.ws.on('close', () => gate.open());
+    return gate;
+  }
+
   /** The live socket of a logged-in session; feature calls fail clearly when there is none. */
   private openSocket(): WASocket {
     if (!this.socket?.user) throw new Error('the WhatsApp connection is not open');
@@ -152,6 +178,7 @@ export class BaileysEngine implements Engine {
       ...(endpoint.url ? { waWebSocketUrl: endpoint.url, shouldSyncHistoryMessage: () => false } : {}),
     });
     this.socket = socket;
+    const gate = this.gateOutgoingFrames(socket);
     socket.ev.on('creds.update', () => {
       this.credsWrites = this.credsWrites
         .then(() => auth.saveCreds())
@@ -164,6 +191,7 @@ export class BaileysEngine implements Engine {
       meLid: () => socket.user?.lid ?? this.auth?.state.creds.me?.lid,
       logger: this.logger,
       media: this.options.media,
+      recorded: (id) => gate.release(id),
       ...(this.mediaTrust ? { downloadOptions: this.mediaTrust.downloadOptions } : {}),
     });
     socket.ev.on('connection.update', (update) => {

@@ -20,6 +20,8 @@ export interface EventContext {
   media: MediaSink;
   /** Fetch options for media downloads (a dispatcher trusting the media host's certificate). */
   downloadOptions?: RequestInit;
+  /** Told when a received message has been recorded, so its acknowledgement may go out. */
+  recorded(id: string): void;
 }
 
 /** Downloads a message's media into the sink; a failure is reported in `media.error`, as WAHA does. */
@@ -60,22 +62,29 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
   socket.ev.on('messages.upsert', ({ messages, type }) => {
     for (const message of messages) {
       context.recent.remember(message);
-      if (type !== 'notify' && type !== 'append') continue;
-      reported = reported.then(() => report(message)).catch((error: unknown) => context.logger.error({ err: error }, 'could not report a message'));
+      const id = message.key?.id ?? '';
+      if (type !== 'notify' && type !== 'append') {
+        context.recorded(id);
+        continue;
+      }
+      reported = reported
+        .then(() => report(message))
+        .catch((error: unknown) => context.logger.error({ err: error }, 'could not report a message'))
+        .finally(() => context.recorded(id));
     }
   });
 
   async function report(message: WAMessage): Promise<void> {
     const me = context.me();
     const reaction = toWahaReaction(message, me);
-    if (reaction) listener.event('message.reaction', reaction);
-    if (message.message?.pollUpdateMessage) onPollVote(message, context);
+    if (reaction) await listener.event('message.reaction', reaction);
+    if (message.message?.pollUpdateMessage) await onPollVote(message, context);
     if (isSilent(message)) return;
     const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
     const media = message.key?.fromMe ? undefined : await fetchMedia(socket, message, context);
     const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}) });
-    listener.event('message.any', payload);
-    if (!message.key?.fromMe) listener.event('message', payload);
+    await listener.event('message.any', payload);
+    if (!message.key?.fromMe) await listener.event('message', payload);
   }
 
   // Baileys keeps the server's ack to itself; it is WAHA's SERVER (1) step between PENDING and DEVICE.
@@ -208,7 +217,7 @@ function decryptWithAnyIdentity(
 }
 
 /** Baileys leaves poll votes encrypted; the poll's own secret (kept with the poll message) opens them. */
-function onPollVote(message: WAMessage, context: EventContext): void {
+async function onPollVote(message: WAMessage, context: EventContext): Promise<void> {
   const update = message.message?.pollUpdateMessage;
   const pollKey: WAMessageKey | null | undefined = update?.pollCreationMessageKey;
   if (!update || !pollKey || !message.key) return;
@@ -223,7 +232,7 @@ function onPollVote(message: WAMessage, context: EventContext): void {
   const secret = poll?.message?.messageContextInfo?.messageSecret;
   const creation = poll?.message?.pollCreationMessage ?? poll?.message?.pollCreationMessageV2 ?? poll?.message?.pollCreationMessageV3;
   if (!poll || !secret || !creation || !update.vote) {
-    context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
+    await context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
     return;
   }
   // Clients disagree on whether a poll's creator and voter are named by phone number or by LID,
@@ -236,10 +245,10 @@ function onPollVote(message: WAMessage, context: EventContext): void {
     vote.selectedOptions = (creation.options ?? [])
       .map((option) => option.optionName ?? '')
       .filter((name) => chosen.has(createHash('sha256').update(name).digest('hex')));
-    context.listener.event('poll.vote', { vote, poll: destination(pollKey, me) });
+    await context.listener.event('poll.vote', { vote, poll: destination(pollKey, me) });
   } catch (error) {
     context.logger.warn({ err: error }, 'could not decrypt a poll vote');
-    context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
+    await context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
   }
 }
 

@@ -1,0 +1,60 @@
+// Baileys acknowledges a message to WhatsApp before it hands the message to us, so a crash between
+// the two would lose it: WhatsApp never sends an acknowledged message again. The gate holds every
+// outgoing frame (acks included, order kept) while a received message is not yet durably recorded;
+// once it is, the frames go out. A message that never reaches us is released after a timeout.
+// Signal key writes are deferred alongside (see StoredAuthState.defer): a message WhatsApp sends
+// again after a crash must still decrypt.
+const MAX_HOLD_MS = 60_000;
+
+export interface GateHooks {
+  /** The first message of a batch is waiting. */
+  onHold(): void;
+  /** Every waiting message is recorded; runs before the held frames go out. */
+  onDrained(): Promise<void>;
+}
+
+export class OutgoingGate {
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
+  private held: Array<() => void> = [];
+  private draining: Promise<void> = Promise.resolve();
+
+  constructor(private readonly hooks: GateHooks) {}
+
+  /** A message arrived: hold outgoing frames until it is recorded. */
+  hold(id: string): void {
+    if (this.waiting.has(id)) return;
+    if (this.waiting.size === 0) this.hooks.onHold();
+    this.waiting.set(id, setTimeout(() => this.release(id), MAX_HOLD_MS));
+  }
+
+  release(id: string): void {
+    const timer = this.waiting.get(id);
+    if (!timer) return;
+    clearTimeout(timer);
+    this.waiting.delete(id);
+    if (this.waiting.size > 0) return;
+    this.draining = this.draining
+      .then(() => this.hooks.onDrained())
+      .finally(() => {
+        if (this.waiting.size === 0) this.flush();
+      });
+  }
+
+  send(frame: () => void): void {
+    if (this.waiting.size === 0 && this.held.length === 0) frame();
+    else this.held.push(frame);
+  }
+
+  /** Lets everything go (the connection is closing). */
+  open(): void {
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+    this.flush();
+  }
+
+  private flush(): void {
+    const frames = this.held;
+    this.held = [];
+    for (const frame of frames) frame();
+  }
+}
