@@ -196,6 +196,8 @@ export class Network {
             { tag: 'device-identity', attrs: {}, content: identityHmac },
             { tag: 'platform', attrs: { name: 'smba' } },
             { tag: 'device', attrs: { jid, lid: lidJid(account, deviceId) } },
+            // Baileys takes the account's push name from here; without one it refuses to send presence.
+            { tag: 'biz', attrs: { name: account.pushName } },
           ],
         },
       ],
