@@ -67,6 +67,10 @@ export interface Engine {
   votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message>;
   markRead(chatId: string, messageIds: string[]): Promise<void>;
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void>;
+  block(chatId: string): Promise<void>;
+  unblock(chatId: string): Promise<void>;
+  /** Chat ids (`@c.us`) this account has blocked. */
+  blocklist(): Promise<string[]>;
   /** Whether the number has WhatsApp, and its chat id if so. */
   checkNumber(phone: string): Promise<{ numberExists: boolean; chatId: string | null }>;
 }

@@ -6,7 +6,7 @@ import type { AccountInfo, Engine, EngineOptions, OutgoingContent, SendOptions }
 import { loadAuthState, type StoredAuthState } from './auth-state.ts';
 import { mediaTrust, type MediaTrust } from './media-trust.ts';
 import { wireEvents } from './events.ts';
-import { toWahaUserId } from './jids.ts';
+import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import { Messaging } from './messaging.ts';
 import { OutgoingGate } from './outgoing-gate.ts';
 import { RecentMessages } from './recent-messages.ts';
@@ -82,6 +82,16 @@ export class BaileysEngine implements Engine {
   }
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
     return this.messaging.setChatState(chatId, state);
+  }
+  async block(chatId: string): Promise<void> {
+    await this.openSocket().updateBlockStatus(toWhatsAppJid(chatId), 'block');
+  }
+  async unblock(chatId: string): Promise<void> {
+    await this.openSocket().updateBlockStatus(toWhatsAppJid(chatId), 'unblock');
+  }
+  async blocklist(): Promise<string[]> {
+    const jids = await this.openSocket().fetchBlocklist();
+    return jids.filter((jid): jid is string => typeof jid === 'string').map((jid) => toWahaChatId(jid));
   }
   checkNumber(phone: string): Promise<{ numberExists: boolean; chatId: string | null }> {
     return this.messaging.checkNumber(phone);
