@@ -51,8 +51,26 @@ export interface AccountRecord {
   createdAt: number;
 }
 
+export interface GroupRecord {
+  id: string;
+  subject: string;
+  subjectOwner: string;
+  subjectTime: number;
+  creation: number;
+  creator: string;
+  description: { id: string; text: string; owner: string; time: number } | null;
+  /** Phone number → role. */
+  participants: Record<string, 'superadmin' | 'admin' | 'member'>;
+  /** Only admins send messages. */
+  announce: boolean;
+  /** Only admins edit the group info. */
+  restrict: boolean;
+  inviteCode: string;
+}
+
 export interface SimulatorData {
   accounts: Record<string, AccountRecord>;
+  groups?: Record<string, GroupRecord>;
   /** Encoded stanzas waiting for a device that is offline: "phone:device" → base64 frames. */
   queues: Record<string, string[]>;
   nextLid: number;

@@ -5,6 +5,7 @@ import type { BinaryNode } from 'baileys';
 import type { Connection } from '../connection.ts';
 import type { Network } from '../network.ts';
 import { answerAppState } from './app-state.ts';
+import { answerGroups } from './groups.ts';
 import { answerBlocklist, answerPrivacy } from './privacy.ts';
 import { answerEncrypt } from './prekeys.ts';
 import { answerLinkCode } from './link-code.ts';
@@ -22,6 +23,7 @@ const acknowledge: IqHandler = (network, connection, node) => network.reply(conn
 const HANDLERS: Record<string, IqHandler> = {
   encrypt: answerEncrypt,
   usync: answerUsync,
+  'w:g2': answerGroups,
   'w:sync:app:state': answerAppState,
   blocklist: answerBlocklist,
   privacy: answerPrivacy,

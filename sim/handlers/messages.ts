@@ -6,6 +6,7 @@ import { lidJid, pnJid, resolveJid } from '../addressing.ts';
 import type { Connection } from '../connection.ts';
 import type { Network } from '../network.ts';
 import type { AccountRecord } from '../state.ts';
+import { relayGroupMessage } from './groups.ts';
 
 const now = () => String(Math.floor(Date.now() / 1000));
 
@@ -32,7 +33,8 @@ export function relayMessage(network: Network, connection: Connection, node: Bin
     return;
   }
   const destination = jidDecode(to);
-  if (destination?.server === 'g.us' || to === 'status@broadcast' || destination?.server === 'newsletter') {
+  if (destination?.server === 'g.us') return relayGroupMessage(network, connection, node, (extra) => ack(connection, node, extra));
+  if (to === 'status@broadcast' || destination?.server === 'newsletter') {
     ack(connection, node, { error: '501' });
     return;
   }
@@ -74,11 +76,13 @@ export function relayMessage(network: Network, connection: Connection, node: Bin
 }
 
 /** Delivers a receipt from `reader` about messages that `author` sent, to the author's devices. */
-function sendReceipt(network: Network, author: AccountRecord, reader: AccountRecord, ids: string[], type: string | undefined): void {
+function sendReceipt(network: Network, author: AccountRecord, reader: AccountRecord, ids: string[], type: string | undefined, group?: string): void {
   const [first, ...rest] = ids;
   if (!first) return;
   for (const device of network.linkedDevices(author)) {
-    const attrs: Record<string, string> = { from: `${reader.phone}@s.whatsapp.net`, id: first, t: now() };
+    const attrs: Record<string, string> = group
+      ? { from: group, participant: `${reader.phone}@s.whatsapp.net`, id: first, t: now() }
+      : { from: `${reader.phone}@s.whatsapp.net`, id: first, t: now() };
     if (type) attrs.type = type;
     const content: BinaryNode[] = rest.length ? [{ tag: 'list', attrs: {}, content: rest.map((id) => ({ tag: 'item', attrs: { id } })) }] : [];
     network.deliver(author, device.id, { tag: 'receipt', attrs, ...(content.length ? { content } : {}) });
@@ -105,5 +109,6 @@ export function relayReceipt(network: Network, connection: Connection, node: Bin
   // 'inactive' is what a client that is not in the foreground sends: for the author it still means delivered.
   if (type !== undefined && type !== 'inactive' && type !== 'read' && type !== 'played') return;
   const ids = [id, ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((item) => item.attrs.id ?? '')].filter(Boolean);
-  sendReceipt(network, author.account, reader, ids, type === 'inactive' ? undefined : type);
+  const group = node.attrs.to?.endsWith('@g.us') ? node.attrs.to : undefined;
+  sendReceipt(network, author.account, reader, ids, type === 'inactive' ? undefined : type, group);
 }
