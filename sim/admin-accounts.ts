@@ -122,6 +122,12 @@ export function registerAccountRoutes(api: AdminApi, network: Network, contacts:
     return { ok: true };
   });
 
+  api.add('GET', 'accounts/:phone/groups', async ({ path }) => {
+    const contact = contacts.get(path[1] ?? '');
+    const groups = await contact.client.socket!.groupFetchAllParticipating();
+    return Object.values(groups).map((group) => ({ id: group.id, subject: group.subject, announce: group.announce === true, participants: group.participants.map((participant) => ({ id: participant.id, admin: participant.admin ?? null })) }));
+  });
+
   api.add('POST', 'reset', async () => {
     await contacts.closeAll();
     network.dropConnections();

@@ -79,7 +79,8 @@ export function answerGroups(network: Network, connection: Connection, node: Bin
   if (node.attrs.to === '@g.us' || node.attrs.to === 'g.us') {
     if (child.tag === 'create') {
       const members = [me, ...participantPhones(network, child)];
-      const id = `120363${Date.now()}${randomBytes(2).readUInt16BE(0)}@g.us`;
+      // Real group ids are 120363 followed by twelve digits.
+      const id = `120363${String(Date.now()).slice(-7)}${String(randomBytes(3).readUIntBE(0, 3) % 100000).padStart(5, '0')}@g.us`;
       const group: GroupRecord = {
         id,
         subject: child.attrs.subject ?? 'Group',
@@ -117,6 +118,7 @@ export function answerGroups(network: Network, connection: Connection, node: Bin
     if (child.tag === 'invite' && child.attrs.code) {
       const group = Object.values(all).find((entry) => entry.inviteCode === child.attrs.code);
       if (!group) return network.replyError(connection, node, 404, 'item-not-found');
+      if (node.attrs.type === 'get') return network.reply(connection, node, [groupNode(network, group)]);
       if (group.participants[me] === undefined) {
         group.participants[me] = 'member';
         network.state.changed();

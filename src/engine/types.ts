@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { EventName } from '../events/bus.ts';
 import type { AuthStateRepository } from '../store/repositories.ts';
 import type { Message } from './dto.ts';
+import type { GroupEngine } from './groups.ts';
 
 export type SessionStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED';
 
@@ -48,7 +49,7 @@ export interface EngineOptions {
   listener: EngineListener;
 }
 
-export interface Engine {
+export interface Engine extends GroupEngine {
   /** Connects; resolves once the first connection attempt is under way (not when WORKING). */
   start(): Promise<void>;
   /** Disconnects without forgetting the credentials; no reconnect afterwards. */

@@ -19,7 +19,7 @@ export function foldDialect(input: unknown): void {
 }
 
 const USER = /^\+?(\d{5,20})(?:@(?:c\.us|s\.whatsapp\.net))?$/;
-const GROUP = /^\d{5,20}(?:-\d{5,20})?@g\.us$/;
+const GROUP = /^\d{5,25}(?:-\d{5,20})?@g\.us$/;
 const OTHER = /^[\w.:-]{1,64}@(?:lid|newsletter|broadcast)$/;
 
 export function isGroupId(chatId: string): boolean {

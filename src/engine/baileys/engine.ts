@@ -7,6 +7,8 @@ import { loadAuthState, type StoredAuthState } from './auth-state.ts';
 import { mediaTrust, type MediaTrust } from './media-trust.ts';
 import { wireEvents } from './events.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
+import type { GroupEngine } from '../groups.ts';
+import { groupVerbs } from './groups.ts';
 import { Messaging } from './messaging.ts';
 import { OutgoingGate } from './outgoing-gate.ts';
 import { RecentMessages } from './recent-messages.ts';
@@ -34,6 +36,9 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+export interface BaileysEngine extends GroupEngine {}
+
+// Group verbs live in ./groups.ts and are mixed in at construction (Object.assign below).
 export class BaileysEngine implements Engine {
   private socket: WASocket | undefined;
   private auth: StoredAuthState | undefined;
@@ -49,6 +54,7 @@ export class BaileysEngine implements Engine {
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
     this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
+    Object.assign(this, groupVerbs(() => this.openSocket()));
     this.messaging = new Messaging({
       socket: () => this.openSocket(),
       me: () => this.meId(),
