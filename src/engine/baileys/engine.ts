@@ -8,7 +8,9 @@ import { mediaTrust, type MediaTrust } from './media-trust.ts';
 import { wireEvents } from './events.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import type { GroupEngine } from '../groups.ts';
+import type { ProfileEngine } from '../profile.ts';
 import { groupVerbs } from './groups.ts';
+import { PresenceBook, profileVerbs } from './profile.ts';
 import { Messaging } from './messaging.ts';
 import { OutgoingGate } from './outgoing-gate.ts';
 import { RecentMessages } from './recent-messages.ts';
@@ -36,9 +38,9 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export interface BaileysEngine extends GroupEngine {}
+export interface BaileysEngine extends GroupEngine, ProfileEngine {}
 
-// Group verbs live in ./groups.ts and are mixed in at construction (Object.assign below).
+// Group and profile verbs live in ./groups.ts and ./profile.ts, mixed in at construction.
 export class BaileysEngine implements Engine {
   private socket: WASocket | undefined;
   private auth: StoredAuthState | undefined;
@@ -48,13 +50,14 @@ export class BaileysEngine implements Engine {
   private credsWrites: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
   private readonly recent = new RecentMessages();
+  private readonly presenceBook = new PresenceBook();
   private readonly messaging: Messaging;
   private readonly mediaTrust: MediaTrust | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
     this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
-    Object.assign(this, groupVerbs(() => this.openSocket()));
+    Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook));
     this.messaging = new Messaging({
       socket: () => this.openSocket(),
       me: () => this.meId(),
@@ -208,6 +211,7 @@ export class BaileysEngine implements Engine {
       logger: this.logger,
       media: this.options.media,
       recorded: (id) => gate.release(id),
+      presences: this.presenceBook,
       ...(this.mediaTrust ? { downloadOptions: this.mediaTrust.downloadOptions } : {}),
     });
     socket.ev.on('connection.update', (update) => {

@@ -8,6 +8,7 @@ import type { MediaInfo, MessageDestination } from '../dto.ts';
 import type { EngineListener, MediaSink } from '../types.ts';
 import { serializeMessageId, toWahaChatId } from './jids.ts';
 import { endpoints, mediaContent, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
+import type { PresenceBook } from './profile.ts';
 import type { RecentMessages } from './recent-messages.ts';
 
 export interface EventContext {
@@ -22,6 +23,7 @@ export interface EventContext {
   downloadOptions?: RequestInit;
   /** Told when a received message has been recorded, so its acknowledgement may go out. */
   recorded(id: string): void;
+  presences: PresenceBook;
 }
 
 /** Downloads a message's media into the sink; a failure is reported in `media.error`, as WAHA does. */
@@ -116,14 +118,17 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
   });
 
   socket.ev.on('presence.update', ({ id, presences }) => {
-    listener.event('presence.update', {
+    const names: Record<string, string> = { available: 'online', unavailable: 'offline', composing: 'typing' };
+    const chat = {
       id: toWahaChatId(id),
       presences: Object.entries(presences).map(([participant, presence]) => ({
         participant: toWahaChatId(participant),
-        lastKnownPresence: presence.lastKnownPresence === 'available' ? 'online' : presence.lastKnownPresence === 'unavailable' ? 'offline' : presence.lastKnownPresence,
+        lastKnownPresence: names[presence.lastKnownPresence] ?? presence.lastKnownPresence,
         lastSeen: presence.lastSeen ?? null,
       })),
-    });
+    };
+    context.presences.update(chat);
+    void listener.event('presence.update', chat);
   });
 
   socket.ev.on('chats.update', (chats) => {

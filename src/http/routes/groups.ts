@@ -3,7 +3,9 @@ import type { ParticipantAction } from '../../engine/groups.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { isGroupId, toChatId } from '../dialect.ts';
 import { badRequest } from '../../errors.ts';
+import { FileSchema } from '../schemas/chatting.ts';
 import { ErrorResponse } from '../schemas/common.ts';
+import { resolveFile } from '../../media/resolve-file.ts';
 import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['👥 Groups'];
@@ -32,7 +34,7 @@ function groupId(id: string): string {
   return value;
 }
 
-export const groupRoutes: RoutePlugin = async (app, { sessions }) => {
+export const groupRoutes: RoutePlugin = async (app, { sessions, config }) => {
   const engine = (session: string) => sessions.workingEngine(session);
 
   app.post<{ Params: Static<typeof SessionParams>; Body: { name: string } & Static<typeof Participants> }>(
@@ -164,15 +166,26 @@ export const groupRoutes: RoutePlugin = async (app, { sessions }) => {
         reply.code(201).send(await (await engine(request.params.session)).groupParticipants(groupId(request.params.id), action, request.body.participants.map((participant) => toChatId(participant.id)))),
     );
   }
-  for (const method of ['GET', 'PUT', 'DELETE'] as const) {
-    app.route<{ Params: GroupParamsType }>({
-      method,
-      url: '/api/:session/groups/:id/picture',
-      schema: { tags, summary: `${method === 'GET' ? 'Get' : method === 'PUT' ? 'Set' : 'Remove'} the group picture`, params: GroupParams, response: { 501: ErrorResponse, ...errors } },
-      handler: async (request, reply) => {
-        await engine(request.params.session);
-        return reply.code(501).send({ statusCode: 501, error: 'Not Implemented', message: 'Group pictures are not available yet: the engine needs an image library to resize pictures and none is bundled' });
-      },
-    });
-  }
+  app.get<{ Params: GroupParamsType }>(
+    '/api/:session/groups/:id/picture',
+    { schema: { tags, summary: 'Group picture URL', params: GroupParams, response: { 200: Type.Object({ url: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    async (request) => ({ url: await (await engine(request.params.session)).pictureUrl(groupId(request.params.id)) }),
+  );
+  app.put<{ Params: GroupParamsType; Body: { file: Static<typeof FileSchema> } }>(
+    '/api/:session/groups/:id/picture',
+    { schema: { tags, summary: 'Set the group picture', params: GroupParams, body: Type.Object({ file: FileSchema }), response: { 200: Ok, ...errors } } },
+    async (request) => {
+      const image = await resolveFile(request.body.file, { allowPrivateUrls: config.allowPrivateMediaUrls, fallbackMimetype: 'image/jpeg' });
+      await (await engine(request.params.session)).setPicture(groupId(request.params.id), image.data);
+      return { success: true };
+    },
+  );
+  app.delete<{ Params: GroupParamsType }>(
+    '/api/:session/groups/:id/picture',
+    { schema: { tags, summary: 'Remove the group picture', params: GroupParams, response: { 200: Ok, ...errors } } },
+    async (request) => {
+      await (await engine(request.params.session)).removePicture(groupId(request.params.id));
+      return { success: true };
+    },
+  );
 };

@@ -4,10 +4,11 @@ import { chatRoutes } from './chats.ts';
 import { chattingRoutes } from './chatting.ts';
 import { contactRoutes } from './contacts.ts';
 import { groupRoutes } from './groups.ts';
+import { profileRoutes } from './profile.ts';
 import { observabilityRoutes } from './observability.ts';
 import { sessionRoutes } from './sessions.ts';
 import { storageRoutes } from './storage.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes];
