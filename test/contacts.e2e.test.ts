@@ -55,6 +55,20 @@ describe('contacts: block and unblock', () => {
     assert.equal(await stored(during), false, 'what was sent during the block stays undelivered, as on WhatsApp');
   });
 
+  test('contact lookups: all, one, exists, about, picture, LID ↔ phone', async () => {
+    const { zapd } = sandbox;
+    const all = await zapd.api<Array<{ id: string; pushname: string }>>('GET', '/api/contacts/all?session=main');
+    assert.deepEqual(all.body.find((contact) => contact.id === `${GINA}@c.us`), { id: `${GINA}@c.us`, name: null, pushname: 'Gina' });
+    assert.equal((await zapd.api<{ pushname: string }>('GET', `/api/contacts?session=main&contactId=${GINA}`)).body.pushname, 'Gina');
+    assert.deepEqual((await zapd.api('GET', `/api/contacts/check-exists?session=main&phone=${GINA}`)).body, { numberExists: true, chatId: `${GINA}@c.us` });
+    assert.deepEqual((await zapd.api('GET', `/api/contacts/about?session=main&contactId=${GINA}@c.us`)).body, { about: 'Hey there! I am using WhatsApp.' });
+    assert.deepEqual((await zapd.api('GET', `/api/contacts/profile-picture?session=main&contactId=${GINA}`)).body, { profilePictureURL: null });
+    const byPhone = await zapd.api<{ lid: string; pn: string }>('GET', `/api/main/lids/pn/${GINA}`);
+    assert.match(byPhone.body.lid, /^\d+@lid$/);
+    const byLid = await zapd.api<{ lid: string; pn: string }>('GET', `/api/main/lids/${encodeURIComponent(byPhone.body.lid)}`);
+    assert.equal(byLid.body.pn, `${GINA}@c.us`);
+  });
+
   test('bad input, no key, unknown or stopped sessions get the documented errors', async () => {
     const { zapd } = sandbox;
     for (const body of [{ sessionId: 'main' }, { sessionId: 'main', jid: 'not a jid' }, { sessionId: 'main', jid: '120363012345678901@g.us' }, { session: 'main', contactId: '12' }]) {

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { EventBus, ZapdEvent } from '../events/bus.ts';
 import type { Message, MessageAck } from '../engine/dto.ts';
 import type { OpenedStore } from '../store/index.ts';
+import { ContactRepository } from '../store/contacts.ts';
 import { chatOf, MessageRepository } from '../store/messages.ts';
 import { Outbox } from './outbox.ts';
 import { receiversFor } from './receivers.ts';
@@ -53,7 +54,13 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
     const body = JSON.stringify(event);
     await store.db.transaction().execute(async (trx) => {
       await trx.insertInto('events').values({ id: event.id, session: event.session, name: event.event, body, created_at: event.timestamp }).execute();
-      if (event.event === 'message.any') await MessageRepository.save(trx, event.session, event.payload as Message);
+      if (event.event === 'message.any') {
+        const message = event.payload as Message;
+        await MessageRepository.save(trx, event.session, message);
+        const pushName = (message._data as { pushName?: unknown } | null)?.pushName;
+        const sender = message.participant ?? message.from;
+        if (!message.fromMe && typeof pushName === 'string' && sender.endsWith('@c.us')) await ContactRepository.remember(trx, event.session, sender, pushName);
+      }
       if (event.event === 'message.ack') {
         const ack = event.payload as MessageAck;
         await MessageRepository.ack(trx, event.session, chatOf(ack), ack.id, ack.ack);

@@ -28,3 +28,15 @@ export interface ProfileEngine {
   /** Presences learned so far (from subscriptions). */
   presences(): ChatPresence[];
 }
+
+export interface LidMapping {
+  lid: string;
+  pn: string;
+}
+
+export interface DirectoryEngine {
+  /** The phone-number id for a LID, or null when WhatsApp has not told us. */
+  phoneForLid(lid: string): Promise<string | null>;
+  /** The LID for a phone-number id (asks WhatsApp when not known yet). */
+  lidForPhone(chatId: string): Promise<string | null>;
+}

@@ -8,7 +8,7 @@ import { mediaTrust, type MediaTrust } from './media-trust.ts';
 import { wireEvents } from './events.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import type { GroupEngine } from '../groups.ts';
-import type { ProfileEngine } from '../profile.ts';
+import type { DirectoryEngine, ProfileEngine } from '../profile.ts';
 import { groupVerbs } from './groups.ts';
 import { PresenceBook, profileVerbs } from './profile.ts';
 import { Messaging } from './messaging.ts';
@@ -38,7 +38,7 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export interface BaileysEngine extends GroupEngine, ProfileEngine {}
+export interface BaileysEngine extends GroupEngine, ProfileEngine, DirectoryEngine {}
 
 // Group and profile verbs live in ./groups.ts and ./profile.ts, mixed in at construction.
 export class BaileysEngine implements Engine {

@@ -1,6 +1,6 @@
 import type { WASocket } from 'baileys';
 import { badRequest, notImplemented } from '../../errors.ts';
-import type { ChatPresence, ProfileEngine } from '../profile.ts';
+import type { ChatPresence, DirectoryEngine, ProfileEngine } from '../profile.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 
 /** A chat's presences, kept from `presence.update` events so GET /presence can answer without asking. */
@@ -25,7 +25,7 @@ function explainAppState(error: unknown): never {
   throw error;
 }
 
-export function profileVerbs(socket: () => WASocket, presences: PresenceBook): ProfileEngine {
+export function profileVerbs(socket: () => WASocket, presences: PresenceBook): ProfileEngine & DirectoryEngine {
   return {
     async profile() {
       const user = socket().user;
@@ -62,5 +62,13 @@ export function profileVerbs(socket: () => WASocket, presences: PresenceBook): P
       await socket().presenceSubscribe(toWhatsAppJid(chatId));
     },
     presences: () => presences.all().map((chat) => ({ ...chat, id: toWahaChatId(chat.id) })),
+    async phoneForLid(lid) {
+      const pn = await socket().signalRepository.lidMapping.getPNForLID(lid.includes('@') ? lid : `${lid}@lid`);
+      return pn ? toWahaUserId(pn) : null;
+    },
+    async lidForPhone(chatId) {
+      const lid = await socket().signalRepository.lidMapping.getLIDForPN(toWhatsAppJid(chatId));
+      return lid ? toWahaChatId(lid.replace(/:\d+@/, '@')) : null;
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { badRequest } from '../../errors.ts';
+import { ContactRepository } from '../../store/contacts.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { isGroupId, toChatId } from '../dialect.ts';
 import { SessionField } from '../schemas/chatting.ts';
@@ -25,7 +26,10 @@ function contactOf(body: Static<typeof BlockBody>): string {
   return chatId;
 }
 
-export const contactRoutes: RoutePlugin = async (app, { sessions }) => {
+const ContactSchema = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), pushname: Type.Union([Type.String(), Type.Null()]) });
+
+export const contactRoutes: RoutePlugin = async (app, { sessions, store }) => {
+  const contacts = new ContactRepository(store.db);
   for (const [action, done] of [
     ['block', 'Contact blocked successfully'],
     ['unblock', 'Contact unblocked successfully'],
@@ -43,12 +47,75 @@ export const contactRoutes: RoutePlugin = async (app, { sessions }) => {
     );
   }
 
+  const ContactQuery = Type.Object({ session: Type.Optional(SessionField), contactId: Type.String({ minLength: 3 }) });
+  app.get<{ Querystring: Static<typeof SessionQuery> & { phone: string } }>(
+    '/api/contacts/check-exists',
+    { schema: { tags, summary: 'Whether a phone number has WhatsApp', querystring: Type.Composite([SessionQuery, Type.Object({ phone: Type.String({ minLength: 3 }) })]), response: { 200: Type.Object({ numberExists: Type.Boolean(), chatId: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    async (request) => (await sessions.workingEngine(request.query.session ?? 'default')).checkNumber(request.query.phone),
+  );
+  app.get<{ Querystring: Static<typeof ContactQuery> }>(
+    '/api/contacts/about',
+    { schema: { tags, summary: "A contact's about text", querystring: ContactQuery, response: { 200: Type.Object({ about: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    async (request) => ({ about: await (await sessions.workingEngine(request.query.session ?? 'default')).about(toChatId(request.query.contactId)) }),
+  );
+  app.get<{ Querystring: Static<typeof ContactQuery> & { refresh?: boolean } }>(
+    '/api/contacts/profile-picture',
+    { schema: { tags, summary: "A contact's profile picture URL", querystring: Type.Composite([ContactQuery, Type.Object({ refresh: Type.Optional(Type.Boolean()) })]), response: { 200: Type.Object({ profilePictureURL: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    async (request) => ({ profilePictureURL: await (await sessions.workingEngine(request.query.session ?? 'default')).pictureUrl(toChatId(request.query.contactId)) }),
+  );
+  app.get<{ Querystring: Static<typeof ContactQuery> }>(
+    '/api/contacts',
+    { schema: { tags, summary: 'One contact', querystring: ContactQuery, response: { 200: ContactSchema, ...errors } } },
+    async (request) => {
+      const session = request.query.session ?? 'default';
+      const id = toChatId(request.query.contactId);
+      await sessions.workingEngine(session);
+      const stored = await contacts.get(session, id);
+      return stored ?? { id, name: null, pushname: null };
+    },
+  );
+  app.get<{ Querystring: Static<typeof SessionQuery> & { limit?: number; offset?: number } }>(
+    '/api/contacts/all',
+    { schema: { tags, summary: 'Every contact this session has heard from', querystring: Type.Composite([SessionQuery, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) })]), response: { 200: Type.Array(ContactSchema), ...errors } } },
+    async (request) => {
+      const session = request.query.session ?? 'default';
+      await sessions.get(session);
+      return contacts.list(session, request.query.limit ?? 1000, request.query.offset ?? 0);
+    },
+  );
+
   app.get<{ Querystring: Static<typeof SessionQuery> }>(
     '/api/contacts/blocklist',
     { schema: { tags, summary: 'Contacts this account has blocked (zapd)', querystring: SessionQuery, response: { 200: Type.Object({ blocked: Type.Array(Type.String()) }), ...errors } } },
     async (request) => {
       const engine = await sessions.workingEngine(request.query.session ?? 'default');
       return { blocked: await engine.blocklist() };
+    },
+  );
+};
+
+const LidParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }), lid: Type.String({ minLength: 3 }) });
+const PnParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }), phoneNumber: Type.String({ minLength: 3 }) });
+const Mapping = Type.Object({ lid: Type.Union([Type.String(), Type.Null()]), pn: Type.Union([Type.String(), Type.Null()]) });
+
+/** Phone number ↔ LID (WhatsApp's privacy id) lookups. */
+export const lidRoutes: RoutePlugin = async (app, { sessions }) => {
+  const lidTags = ['🆔 LIDs'];
+  app.get<{ Params: Static<typeof LidParams> }>(
+    '/api/:session/lids/:lid',
+    { schema: { tags: lidTags, summary: 'Phone number for a LID', params: LidParams, response: { 200: Mapping, ...errors } } },
+    async (request) => {
+      const lid = request.params.lid.includes('@') ? request.params.lid : `${request.params.lid}@lid`;
+      if (!/^\d+@lid$/.test(lid)) throw badRequest(`'${request.params.lid}' is not a LID`);
+      return { lid, pn: await (await sessions.workingEngine(request.params.session)).phoneForLid(lid) };
+    },
+  );
+  app.get<{ Params: Static<typeof PnParams> }>(
+    '/api/:session/lids/pn/:phoneNumber',
+    { schema: { tags: lidTags, summary: 'LID for a phone number', params: PnParams, response: { 200: Mapping, ...errors } } },
+    async (request) => {
+      const pn = toChatId(request.params.phoneNumber);
+      return { lid: await (await sessions.workingEngine(request.params.session)).lidForPhone(pn), pn };
     },
   );
 };
