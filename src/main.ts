@@ -11,6 +11,7 @@ import { resolveApiKey } from './http/plugins/auth.ts';
 import { onShutdown, shutdown } from './lifecycle.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { MediaStorage } from './media/storage.ts';
+import { Metrics } from './observability/metrics.ts';
 import { openStore } from './store/index.ts';
 
 export interface RunningServer {
@@ -23,14 +24,37 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.dataDir, logger, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const apiKey = resolveApiKey(config, logger);
   const bus = new EventBus(config.version, (error, event) => logger.error({ err: error, event: event.event }, 'event listener failed'));
-  const dispatcher = new Dispatcher({ outbox: new Outbox(store.db, store.kind), logger: logger.child({ module: 'webhooks' }), version: config.version });
+  const metrics = new Metrics();
+  const outbox = new Outbox(store.db, store.kind);
+  const dispatcher = new Dispatcher({
+    outbox,
+    logger: logger.child({ module: 'webhooks' }),
+    version: config.version,
+    onAttempt: (result, seconds) => {
+      metrics.increment('zapd_webhook_deliveries_total', 'Webhook delivery attempts by result', { result });
+      metrics.observe('zapd_webhook_delivery_seconds', 'Time spent posting webhooks', seconds);
+    },
+  });
   const recorder = subscribeRecorder({ bus, store, config, onEnqueued: () => dispatcher.wake() });
   // Rows left by a previous run (a crash, a kill -9) go out first.
   dispatcher.start();
   const mediaStorage = new MediaStorage(config.dataDir);
   let url = config.publicUrl ?? '';
   const sessions = new SessionManager({ config, store, bus, logger, mediaStorage, publicUrl: () => config.publicUrl ?? url });
-  const app = await buildApp({ config, store, logger, sessions, bus, mediaStorage, apiKey, startedAt: Date.now() });
+  bus.subscribe((event) => {
+    metrics.increment('zapd_events_total', 'Events published, by name', { event: event.event });
+    if (event.event === 'message.any') {
+      const fromMe = (event.payload as { fromMe?: unknown }).fromMe === true;
+      metrics.increment('zapd_messages_total', 'Messages sent and received', { direction: fromMe ? 'out' : 'in' });
+    }
+  });
+  metrics.gauge('zapd_sessions', 'Sessions by status', async () => {
+    const counts = new Map<string, number>();
+    for (const session of await sessions.list({ all: true })) counts.set(session.status, (counts.get(session.status) ?? 0) + 1);
+    return ['STOPPED', 'STARTING', 'SCAN_QR_CODE', 'WORKING', 'FAILED'].map((status) => [{ status }, counts.get(status) ?? 0]);
+  });
+  metrics.gauge('zapd_webhook_outbox_pending', 'Webhook deliveries waiting in the outbox', async () => [[{}, await outbox.pendingCount()]]);
+  const app = await buildApp({ config, store, logger, sessions, bus, mediaStorage, metrics, apiKey, startedAt: Date.now() });
   await app.listen({ host: config.host, port: config.port });
   const { port } = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

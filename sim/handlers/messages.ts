@@ -34,7 +34,8 @@ export function relayMessage(network: Network, connection: Connection, node: Bin
   }
   const destination = jidDecode(to);
   if (destination?.server === 'g.us') return relayGroupMessage(network, connection, node, (extra) => ack(connection, node, extra));
-  if (to === 'status@broadcast' || destination?.server === 'newsletter') {
+  if (to === 'status@broadcast') return relayStatus(network, connection, node, (extra) => ack(connection, node, extra));
+  if (destination?.server === 'newsletter') {
     ack(connection, node, { error: '501' });
     return;
   }
@@ -111,4 +112,22 @@ export function relayReceipt(network: Network, connection: Connection, node: Bin
   const ids = [id, ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((item) => item.attrs.id ?? '')].filter(Boolean);
   const group = node.attrs.to?.endsWith('@g.us') ? node.attrs.to : undefined;
   sendReceipt(network, author.account, reader, ids, type === 'inactive' ? undefined : type, group);
+}
+
+/** A status (story): the sender names its audience device by device, each with a key distribution. */
+function relayStatus(network: Network, connection: Connection, node: BinaryNode, ack: (extra?: Record<string, string>) => void): void {
+  const sender = network.state.account(connection.phone ?? '');
+  if (!sender) return ack({ error: '401' });
+  const skmsg = getBinaryNodeChildren(node, 'enc').find((enc) => enc.attrs.type === 'skmsg');
+  for (const target of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
+    const device = resolveJid(network.state, target.attrs.jid);
+    const enc = getBinaryNodeChild(target, 'enc');
+    if (!device || device.device === undefined || device.device === 0) continue;
+    if (device.account.phone === sender.phone && device.device === connection.device) continue;
+    if (device.account.blocklist.includes(`${sender.phone}@s.whatsapp.net`)) continue;
+    const attrs: Record<string, string> = { from: 'status@broadcast', participant: pnJid(sender, connection.device), id: node.attrs.id ?? '', t: now(), notify: sender.pushName };
+    for (const name of ['type', 'mediatype']) if (node.attrs[name]) attrs[name] = node.attrs[name] ?? '';
+    network.deliver(device.account, device.device, { tag: 'message', attrs, content: [enc, skmsg].filter((part): part is BinaryNode => part !== undefined) });
+  }
+  ack();
 }

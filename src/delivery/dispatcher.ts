@@ -13,6 +13,8 @@ export interface DispatcherOptions {
   concurrency?: number;
   requestTimeoutMs?: number;
   pollIntervalMs?: number;
+  /** Told about each attempt: how it ended and how long it took. */
+  onAttempt?: (result: 'delivered' | 'failed' | 'dead', seconds: number) => void;
 }
 
 export function signBody(body: string, key: string): string {
@@ -102,6 +104,7 @@ export class Dispatcher {
     }
     for (const header of receiver.customHeaders) headers[header.name] = header.value;
     let failure: string | undefined;
+    const started = performance.now();
     try {
       const response = await fetch(receiver.url, { method: 'POST', headers, body: row.body, signal: AbortSignal.timeout(this.timeoutMs) });
       await response.arrayBuffer().catch(() => undefined);
@@ -110,12 +113,15 @@ export class Dispatcher {
       failure = error instanceof Error ? error.message : String(error);
     }
     try {
+      const seconds = (performance.now() - started) / 1000;
       if (failure === undefined) {
         await this.options.outbox.delivered(row.seq);
+        this.options.onAttempt?.('delivered', seconds);
         return;
       }
       const attempts = row.attempts + 1;
       const exhausted = attempts >= Math.max(1, receiver.retries.attempts);
+      this.options.onAttempt?.(exhausted ? 'dead' : 'failed', seconds);
       const next = exhausted ? null : Date.now() + retryDelaySeconds(receiver.retries, attempts) * 1000;
       this.options.logger.warn({ url: receiver.url, event: row.eventId, attempts, error: failure, dead: exhausted }, 'webhook delivery failed');
       await this.options.outbox.failed(row.seq, attempts, next, failure);

@@ -69,6 +69,15 @@ export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine {
   votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message>;
   markRead(chatId: string, messageIds: string[]): Promise<void>;
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void>;
+  /** Posts a status (story) visible to `audience` (chat ids); returns the status message. */
+  sendStatus(content: OutgoingContent, audience: string[], style?: { backgroundColor?: string; font?: number }): Promise<Message>;
+  deleteStatus(statusId: string, audience: string[]): Promise<void>;
+  newMessageId(): string;
+  /** Pins (for `durationSeconds`) or unpins a message for everyone in the chat. */
+  pin(chatId: string, messageId: string, pin: boolean, durationSeconds?: 86400 | 604800 | 2592000): Promise<void>;
+  rejectCall(from: string, callId: string): Promise<void>;
+  /** Phone ↔ LID pairs the engine knows. */
+  lids(): Promise<Array<{ lid: string; pn: string }>>;
   block(chatId: string): Promise<void>;
   unblock(chatId: string): Promise<void>;
   /** Chat ids (`@c.us`) this account has blocked. */
@@ -95,7 +104,8 @@ export type OutgoingContent =
   | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string; url?: string }
   | { kind: 'contacts'; contacts: Array<{ displayName: string; vcard: string }> }
   | { kind: 'poll'; name: string; options: string[]; multipleAnswers: boolean }
-  | { kind: 'linkPreview'; text: string; preview: { url: string; title: string; description?: string; image?: OutgoingFile } };
+  | { kind: 'linkPreview'; text: string; preview: { url: string; title: string; description?: string; image?: OutgoingFile } }
+  | { kind: 'event'; name: string; description?: string; startTime: number; endTime?: number; location?: string; extraGuestsAllowed?: boolean };
 
 export interface SendOptions {
   /** WAHA message id (or bare WhatsApp id) of the message to quote. */

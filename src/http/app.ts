@@ -22,6 +22,11 @@ export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<Fa
   await registerOpenApi(app, deps.config.version);
   await app.register(websocket);
   app.addSchema(ErrorResponse);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.increment('zapd_http_requests_total', 'HTTP requests by route and status', { method: request.method, route, status: String(reply.statusCode) });
+    deps.metrics.observe('zapd_http_request_duration_seconds', 'HTTP request latency', reply.elapsedTime / 1000, { method: request.method, route });
+  });
   app.addHook('preValidation', async (request) => {
     foldDialect(request.body);
     foldDialect(request.query);

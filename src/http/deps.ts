@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { MediaStorage } from '../media/storage.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { SessionManager } from '../sessions/manager.ts';
 import type { OpenedStore } from '../store/index.ts';
 
@@ -13,6 +14,7 @@ export interface RouteDeps {
   sessions: SessionManager;
   bus: EventBus;
   mediaStorage: MediaStorage;
+  metrics: Metrics;
   startedAt: number;
 }
 

@@ -39,6 +39,8 @@ export interface AuthStateRepository {
   get(session: string, category: string, ids: string[]): Promise<Map<string, string>>;
   /** Applies every change in one transaction: all of them land, or none. */
   write(session: string, changes: AuthStateChange[]): Promise<void>;
+  /** Every entry of one category (id → value). */
+  list(session: string, category: string): Promise<Map<string, string>>;
   /** Forgets the session's auth state (logout). */
   clear(session: string): Promise<void>;
 }

@@ -99,6 +99,10 @@ export function authStateRepository(db: Db): AuthStateRepository {
         }
       });
     },
+    async list(session, category) {
+      const rows = await db.selectFrom('auth_state').select(['id', 'value']).where('session', '=', session).where('category', '=', category).execute();
+      return new Map(rows.map((row) => [row.id, row.value]));
+    },
     async clear(session) {
       await db.deleteFrom('auth_state').where('session', '=', session).execute();
     },

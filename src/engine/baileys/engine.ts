@@ -92,6 +92,29 @@ export class BaileysEngine implements Engine {
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
     return this.messaging.setChatState(chatId, state);
   }
+  sendStatus(content: OutgoingContent, audience: string[], style?: { backgroundColor?: string; font?: number }): Promise<Message> {
+    return this.messaging.sendStatus(content, audience, style);
+  }
+  deleteStatus(statusId: string, audience: string[]): Promise<void> {
+    return this.messaging.deleteStatus(statusId, audience);
+  }
+  newMessageId(): string {
+    return this.messaging.newMessageId();
+  }
+  pin(chatId: string, messageId: string, pin: boolean, durationSeconds?: 86400 | 604800 | 2592000): Promise<void> {
+    return this.messaging.pin(chatId, messageId, pin, durationSeconds);
+  }
+  async rejectCall(from: string, callId: string): Promise<void> {
+    await this.openSocket().rejectCall(callId, toWhatsAppJid(from));
+  }
+  async lids(): Promise<Array<{ lid: string; pn: string }>> {
+    // Baileys keeps the mapping in its key store: category 'lid-mapping', phone user → LID user,
+    // plus '<lid>_reverse' entries for the other direction.
+    const entries = await this.options.authState.list(this.options.session, 'lid-mapping');
+    return [...entries]
+      .filter(([id]) => !id.endsWith('_reverse'))
+      .map(([pn, value]) => ({ pn: `${pn}@c.us`, lid: `${String(JSON.parse(value)).split(':')[0]}@lid` }));
+  }
   async block(chatId: string): Promise<void> {
     await this.openSocket().updateBlockStatus(toWhatsAppJid(chatId), 'block');
   }

@@ -56,6 +56,17 @@ function toBaileysContent(content: OutgoingContent): AnyMessageContent {
       };
     case 'poll':
       return { poll: { name: content.name, values: content.options, selectableCount: content.multipleAnswers ? content.options.length : 1 } };
+    case 'event':
+      return {
+        event: {
+          name: content.name,
+          ...(content.description ? { description: content.description } : {}),
+          startDate: new Date(content.startTime * 1000),
+          ...(content.endTime ? { endDate: new Date(content.endTime * 1000) } : {}),
+          ...(content.location ? { location: { name: content.location } } : {}),
+          ...(content.extraGuestsAllowed !== undefined ? { extraGuestsAllowed: content.extraGuestsAllowed } : {}),
+        },
+      };
     case 'linkPreview':
       return {
         text: content.text.includes(content.preview.url) ? content.text : `${content.text}\n${content.preview.url}`,
@@ -94,6 +105,20 @@ export class Messaging {
     return this.relay(jid, baileysContent, generation);
   }
 
+  async sendStatus(content: OutgoingContent, audience: string[], style: { backgroundColor?: string; font?: number } = {}): Promise<Message> {
+    if (audience.length === 0) throw badRequest('a status needs at least one contact to show it to');
+    return this.relay('status@broadcast', toBaileysContent(content), { statusJidList: audience.map(toWhatsAppJid), ...style });
+  }
+
+  async deleteStatus(statusId: string, audience: string[]): Promise<void> {
+    const id = parseMessageId(statusId)?.id ?? statusId;
+    await this.context.socket().sendMessage('status@broadcast', { delete: { remoteJid: 'status@broadcast', id, fromMe: true } }, { statusJidList: audience.map(toWhatsAppJid) });
+  }
+
+  newMessageId(): string {
+    return generateMessageIDV2(this.context.socket().user?.id);
+  }
+
   async forward(chatId: string, messageId: string): Promise<Message> {
     const original = this.lookup(chatId, messageId);
     return this.relay(toWhatsAppJid(chatId), { forward: original });
@@ -118,6 +143,11 @@ export class Messaging {
   async star(chatId: string, messageId: string, star: boolean): Promise<void> {
     const key = resolveKey(chatId, messageId);
     await this.context.socket().chatModify({ star: { messages: [{ id: key.id ?? '', fromMe: key.fromMe ?? false }], star } }, key.remoteJid ?? toWhatsAppJid(chatId));
+  }
+
+  async pin(chatId: string, messageId: string, pin: boolean, durationSeconds: 86400 | 604800 | 2592000 = 604800): Promise<void> {
+    const key = resolveKey(chatId, messageId);
+    await this.context.socket().sendMessage(key.remoteJid ?? toWhatsAppJid(chatId), pin ? { pin: key, type: 1, time: durationSeconds } : { pin: key, type: 2 });
   }
 
   async markRead(chatId: string, messageIds: string[]): Promise<void> {

@@ -137,6 +137,61 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
     },
   );
 
+  const Overview = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), picture: Type.Union([Type.String(), Type.Null()]), lastMessage: Type.Union([MessageSchema, Type.Null()]) });
+  const overview = async (session: string, limit: number, offset: number, ids: string[] | undefined) => {
+    await known(session);
+    const engine = await sessions.workingEngine(session).catch(() => undefined);
+    const chats = ids?.length
+      ? (await messages.chats(session, { limit: 1000, offset: 0, sortBy: 'conversationTimestamp', sortOrder: 'desc' })).filter((chat) => ids.includes(chat.id)).slice(offset, offset + limit)
+      : await messages.chats(session, { limit, offset, sortBy: 'conversationTimestamp', sortOrder: 'desc' });
+    return Promise.all(
+      chats.map(async (chat) => ({
+        id: chat.id,
+        name: chat.name,
+        picture: engine ? await engine.pictureUrl(chat.id) : null,
+        lastMessage: (await messages.list(session, chat.id, { limit: 1, offset: 0 }))[0] ?? null,
+      })),
+    );
+  };
+  const OverviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })), offset: Type.Optional(Type.Integer({ minimum: 0 })), ids: Type.Optional(Type.Array(Type.String())) });
+  app.get<{ Params: { session: string }; Querystring: Static<typeof OverviewQuery> }>(
+    '/api/:session/chats/overview',
+    { schema: { tags, summary: 'Chats with their last message and picture', params: Type.Object({ session: SessionName }), querystring: OverviewQuery, response: { 200: Type.Array(Overview), ...errors } } },
+    async (request) => overview(request.params.session, request.query.limit ?? 20, request.query.offset ?? 0, request.query.ids?.map(toChatId)),
+  );
+  const OverviewBody = Type.Object({
+    pagination: Type.Optional(Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) })),
+    filter: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.String())) })),
+  });
+  app.post<{ Params: { session: string }; Body: Static<typeof OverviewBody> }>(
+    '/api/:session/chats/overview',
+    { schema: { tags, summary: 'Chats overview, filters in the body', params: Type.Object({ session: SessionName }), body: OverviewBody, response: { 201: Type.Array(Overview), ...errors } } },
+    async (request, reply) =>
+      reply.code(201).send(await overview(request.params.session, request.body.pagination?.limit ?? 20, request.body.pagination?.offset ?? 0, request.body.filter?.ids?.map(toChatId))),
+  );
+  app.get<{ Params: ChatParamsType }>(
+    '/api/:session/chats/:chatId/picture',
+    { schema: { tags, summary: "The chat's picture URL", params: ChatParams, response: { 200: Type.Object({ url: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    async (request) => ({ url: await (await sessions.workingEngine(request.params.session)).pictureUrl(toChatId(request.params.chatId)) }),
+  );
+  const PinBody = Type.Object({ duration: Type.Optional(Type.Union([Type.Literal(86400), Type.Literal(604800), Type.Literal(2592000)], { description: 'Seconds: 1, 7 or 30 days' })) });
+  app.post<{ Params: MessageParamsType; Body: Static<typeof PinBody> | undefined }>(
+    '/api/:session/chats/:chatId/messages/:messageId/pin',
+    { schema: { tags, summary: 'Pin a message for everyone in the chat', params: MessageParams, body: Type.Optional(PinBody), response: { 201: Type.Object({ success: Type.Boolean() }), ...errors } } },
+    async (request, reply) => {
+      await (await sessions.workingEngine(request.params.session)).pin(toChatId(request.params.chatId), request.params.messageId, true, request.body?.duration);
+      return reply.code(201).send({ success: true });
+    },
+  );
+  app.post<{ Params: MessageParamsType }>(
+    '/api/:session/chats/:chatId/messages/:messageId/unpin',
+    { schema: { tags, summary: 'Unpin a message', params: MessageParams, response: { 201: Type.Object({ success: Type.Boolean() }), ...errors } } },
+    async (request, reply) => {
+      await (await sessions.workingEngine(request.params.session)).pin(toChatId(request.params.chatId), request.params.messageId, false);
+      return reply.code(201).send({ success: true });
+    },
+  );
+
   app.put<{ Params: MessageParamsType; Body: Static<typeof EditBody> }>(
     '/api/:session/chats/:chatId/messages/:messageId',
     { schema: { tags, summary: 'Edit a message you sent', params: MessageParams, body: EditBody, response: { 200: MessageSchema, ...errors } } },

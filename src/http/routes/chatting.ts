@@ -189,8 +189,17 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
   );
 
   for (const path of ['/api/sendButtons', '/api/sendList', '/api/send/buttons/reply']) {
-    app.post(path, { schema: { tags, deprecated: true, summary: 'Interactive buttons/lists (not delivered by WhatsApp to regular accounts)', response: errors } }, async (_request, reply) =>
-      reply.code(501).send({ statusCode: 501, error: 'Not Implemented', message: `${path}: WhatsApp no longer delivers interactive buttons or lists sent from linked devices of regular accounts, so zapd does not send them` }),
+    app.post<{ Body: { session?: string } | undefined; Querystring: { session?: string } }>(
+      path,
+      { schema: { tags, deprecated: true, summary: 'Interactive buttons/lists (not delivered by WhatsApp to regular accounts)', response: errors } },
+      async (request, reply) => {
+        await sessions.get(request.body?.session ?? request.query.session ?? 'default');
+        return reply.code(501).send({
+          statusCode: 501,
+          error: 'Not Implemented',
+          message: `${path}: WhatsApp no longer delivers interactive buttons or lists sent from linked devices of regular accounts, so zapd does not send them`,
+        });
+      },
     );
   }
 

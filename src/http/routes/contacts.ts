@@ -101,6 +101,17 @@ const Mapping = Type.Object({ lid: Type.Union([Type.String(), Type.Null()]), pn:
 /** Phone number ↔ LID (WhatsApp's privacy id) lookups. */
 export const lidRoutes: RoutePlugin = async (app, { sessions }) => {
   const lidTags = ['🆔 LIDs'];
+  const SessionParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }) });
+  app.get<{ Params: Static<typeof SessionParams> }>(
+    '/api/:session/lids',
+    { schema: { tags: lidTags, summary: 'Every phone ↔ LID pair this session knows', params: SessionParams, response: { 200: Type.Array(Mapping), ...errors } } },
+    async (request) => (await sessions.workingEngine(request.params.session)).lids(),
+  );
+  app.get<{ Params: Static<typeof SessionParams> }>(
+    '/api/:session/lids/count',
+    { schema: { tags: lidTags, summary: 'How many phone ↔ LID pairs this session knows', params: SessionParams, response: { 200: Type.Object({ count: Type.Integer() }), ...errors } } },
+    async (request) => ({ count: (await (await sessions.workingEngine(request.params.session)).lids()).length }),
+  );
   app.get<{ Params: Static<typeof LidParams> }>(
     '/api/:session/lids/:lid',
     { schema: { tags: lidTags, summary: 'Phone number for a LID', params: LidParams, response: { 200: Mapping, ...errors } } },

@@ -3,12 +3,16 @@ import { authRoutes } from './auth.ts';
 import { chatRoutes } from './chats.ts';
 import { chattingRoutes } from './chatting.ts';
 import { contactRoutes, lidRoutes } from './contacts.ts';
+import { eventMessageRoutes } from './events.ts';
 import { groupRoutes } from './groups.ts';
 import { profileRoutes } from './profile.ts';
 import { observabilityRoutes } from './observability.ts';
+import { screenshotRoutes } from './screenshot.ts';
 import { sessionRoutes } from './sessions.ts';
+import { statusRoutes } from './status.ts';
 import { storageRoutes } from './storage.ts';
+import { unsupportedRoutes } from './unsupported.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, unsupportedRoutes];

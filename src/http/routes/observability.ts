@@ -6,7 +6,11 @@ import { ErrorResponse } from '../schemas/common.ts';
 const tags = ['🔍 Observability'];
 const Version = Type.Object({ version: Type.String(), engine: Type.String(), tier: Type.String(), browser: Type.Null() });
 
-export const observabilityRoutes: RoutePlugin = async (app, { config, store, sessions, startedAt }) => {
+export const observabilityRoutes: RoutePlugin = async (app, { config, store, sessions, startedAt, metrics }) => {
+  app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics', security: [], produces: ['text/plain'] } }, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4').send(await metrics.render()),
+  );
+
   const version = { version: config.version, engine: 'NOWEB', tier: 'CORE', browser: null };
 
   app.get('/ping', { schema: { tags, summary: 'Liveness', security: [], response: { 200: Type.Object({ message: Type.Literal('pong') }) } } }, async () => ({ message: 'pong' as const }));

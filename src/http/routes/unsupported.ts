@@ -1,0 +1,40 @@
+// Catalog endpoints zapd serves but cannot honour yet. Each answers 501 with the reason, after the
+// usual checks (API key, known session), so clients get a clear, stable error instead of a 404.
+import type { RoutePlugin } from '../deps.ts';
+import { errorBody } from '../plugins/errors.ts';
+import { ErrorResponse } from '../schemas/common.ts';
+
+const APP_STATE =
+  'needs WhatsApp app-state sync: the phone shares app-state keys with linked devices, and zapd does not receive them from the simulator yet';
+const NEWSLETTERS = 'channels (newsletters) are not implemented in zapd yet: neither the engine verbs nor the simulator support them';
+
+const UNSUPPORTED: Array<{ tag: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; reason: string }> = [
+  { tag: '💬 Chats', method: 'POST', url: '/api/:session/chats/:chatId/archive', reason: `Archiving ${APP_STATE}` },
+  { tag: '💬 Chats', method: 'POST', url: '/api/:session/chats/:chatId/unarchive', reason: `Unarchiving ${APP_STATE}` },
+  { tag: '💬 Chats', method: 'POST', url: '/api/:session/chats/:chatId/unread', reason: `Marking a chat unread ${APP_STATE}` },
+  { tag: '👤 Contacts', method: 'PUT', url: '/api/:session/contacts/:chatId', reason: `Saving a contact to the phone's address book ${APP_STATE}` },
+  ...(['GET', 'POST'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels', reason: `Labels ${APP_STATE}` })),
+  ...(['PUT', 'DELETE'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/:labelId', reason: `Labels ${APP_STATE}` })),
+  ...(['GET', 'PUT'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/chats/:chatId', reason: `Labels ${APP_STATE}` })),
+  { tag: '🏷️ Labels', method: 'GET', url: '/api/:session/labels/:labelId/chats', reason: `Labels ${APP_STATE}` },
+  ...(['GET', 'POST'] as const).map((method) => ({ tag: '📢 Channels', method, url: '/api/:session/channels', reason: NEWSLETTERS })),
+  ...(['GET', 'DELETE'] as const).map((method) => ({ tag: '📢 Channels', method, url: '/api/:session/channels/:id', reason: NEWSLETTERS })),
+  { tag: '📢 Channels', method: 'GET', url: '/api/:session/channels/:id/messages/preview', reason: NEWSLETTERS },
+  ...['follow', 'unfollow', 'mute', 'unmute'].map((action) => ({ tag: '📢 Channels', method: 'POST' as const, url: `/api/:session/channels/:id/${action}`, reason: NEWSLETTERS })),
+  ...['by-view', 'by-text'].map((by) => ({ tag: '📢 Channels', method: 'POST' as const, url: `/api/:session/channels/search/${by}`, reason: NEWSLETTERS })),
+  ...['views', 'countries', 'categories'].map((list) => ({ tag: '📢 Channels', method: 'GET' as const, url: `/api/:session/channels/search/${list}`, reason: NEWSLETTERS })),
+];
+
+export const unsupportedRoutes: RoutePlugin = async (app, { sessions }) => {
+  for (const { tag, method, url, reason } of UNSUPPORTED) {
+    app.route<{ Params: { session: string } }>({
+      method,
+      url,
+      schema: { tags: [tag], summary: `Not supported yet (501): ${reason}`, response: { 401: ErrorResponse, 404: ErrorResponse, 501: ErrorResponse } },
+      handler: async (request, reply) => {
+        await sessions.get(request.params.session);
+        return reply.code(501).send(errorBody(501, reason));
+      },
+    });
+  }
+};

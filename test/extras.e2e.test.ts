@@ -1,0 +1,108 @@
+// Status, event messages, pins, chat overview, LIDs, screenshot, metrics, and the clear 501s.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { waitFor } from './support/wait.ts';
+import { startSandbox, type Sandbox } from './support/zapd.ts';
+
+const ME = '15550011000';
+const KAI = '15550011001';
+
+interface ContactMessage {
+  id: string;
+  chat: string;
+  type: string;
+  text: string | null;
+}
+
+describe('more of the API end to end', () => {
+  let sandbox: Sandbox;
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${sandbox.simulator.httpUrl}/admin${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const parsed = (await response.json()) as T;
+    assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(parsed)}`);
+    return parsed;
+  };
+  const kaiMessages = () => admin<ContactMessage[]>('GET', `/accounts/${KAI}/messages`);
+
+  before(async () => {
+    sandbox = await startSandbox();
+    await sandbox.linkSession('main', ME);
+    await admin('POST', '/accounts', { phone: KAI, pushName: 'Kai' });
+    const { id } = await admin<{ id: string }>('POST', `/accounts/${KAI}/send`, { to: ME, text: 'hey' });
+    await waitFor('kai is a known contact', async () => (await sandbox.zapd.api<Array<{ id: string }>>('GET', `/api/main/chats/${KAI}@c.us/messages`)).body.some((message) => message.id.endsWith(id)));
+  });
+  after(async () => {
+    await sandbox.close();
+  });
+
+  test('a text status reaches the contacts it is shown to', async () => {
+    const { zapd } = sandbox;
+    const posted = await zapd.api<{ id: string }>('POST', '/api/main/status/text', { text: 'on air', backgroundColor: '#112233', font: 1 });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+    await waitFor('kai sees the status', async () => (await kaiMessages()).some((message) => message.chat === 'status@broadcast' && message.text === 'on air'));
+    const id = await zapd.api<{ id: string }>('GET', '/api/main/status/new-message-id');
+    assert.match(id.body.id, /^[0-9A-F]{10,}$/);
+    assert.equal((await zapd.api('POST', '/api/main/status/delete', { id: posted.body.id })).status, 201);
+  });
+
+  test('an event message and a pinned message', async () => {
+    const { zapd } = sandbox;
+    const event = await zapd.api<{ id: string }>('POST', '/api/main/events', { chatId: `${KAI}@c.us`, event: { name: 'Launch party', startTime: Math.floor(Date.now() / 1000) + 3600, location: { name: 'Rooftop' } } });
+    assert.equal(event.status, 201, JSON.stringify(event.body));
+    await waitFor('kai gets the event', async () => (await kaiMessages()).some((message) => event.body.id.endsWith(message.id) && message.type === 'eventMessage'));
+    const pinned = await zapd.api('POST', `/api/main/chats/${KAI}@c.us/messages/${event.body.id}/pin`, { duration: 86400 });
+    assert.equal(pinned.status, 201, JSON.stringify(pinned.body));
+    await waitFor('kai sees the pin', async () => (await kaiMessages()).some((message) => message.type === 'pinInChatMessage'));
+    assert.equal((await zapd.api('POST', `/api/main/chats/${KAI}@c.us/messages/${event.body.id}/unpin`)).status, 201);
+  });
+
+  test('chats overview, chat picture and LIDs', async () => {
+    const { zapd } = sandbox;
+    const overview = await zapd.api<Array<{ id: string; lastMessage: { id: string } | null }>>('GET', '/api/main/chats/overview?limit=10');
+    assert.ok(overview.body.some((chat) => chat.id === `${KAI}@c.us` && chat.lastMessage !== null));
+    const filtered = await zapd.api<Array<{ id: string }>>('POST', '/api/main/chats/overview', { filter: { ids: [`${KAI}@c.us`] } });
+    assert.deepEqual(filtered.body.map((chat) => chat.id), [`${KAI}@c.us`]);
+    assert.deepEqual((await zapd.api('GET', `/api/main/chats/${KAI}@c.us/picture`)).body, { url: null });
+    const lids = await zapd.api<Array<{ lid: string; pn: string }>>('GET', '/api/main/lids');
+    assert.ok(lids.body.some((pair) => pair.pn === `${KAI}@c.us` && /@lid$/.test(pair.lid)), JSON.stringify(lids.body));
+    assert.deepEqual((await zapd.api('GET', '/api/main/lids/count')).body, { count: lids.body.length });
+  });
+
+  test('screenshot: a QR while waiting for a scan, a card once linked', async () => {
+    const { zapd } = sandbox;
+    const card = await zapd.api<Buffer>('GET', '/api/screenshot?session=main');
+    assert.equal(card.status, 200);
+    assert.equal(card.headers.get('content-type'), 'image/png');
+    assert.deepEqual([...card.body.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    await zapd.api('POST', '/api/sessions', { name: 'waiting' });
+    await sandbox.waitForStatus('waiting', 'SCAN_QR_CODE');
+    const qr = await zapd.api<Buffer>('GET', '/api/screenshot?session=waiting');
+    assert.equal(qr.headers.get('content-type'), 'image/png');
+    assert.notDeepEqual(qr.body, card.body);
+    await zapd.api('DELETE', '/api/sessions/waiting');
+  });
+
+  test('metrics count sessions, messages and webhook-free events', async () => {
+    const response = await fetch(`${sandbox.zapd.url}/metrics`);
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    assert.match(text, /zapd_sessions\{status="WORKING"\} 1/);
+    assert.match(text, /zapd_messages_total\{direction="in"\} \d+/);
+    assert.match(text, /zapd_messages_total\{direction="out"\} \d+/);
+    assert.match(text, /zapd_http_requests_total\{[^}]*route="\/api\/:session\/status\/text"[^}]*\} 1/);
+    assert.match(text, /zapd_webhook_outbox_pending 0/);
+  });
+
+  test('features that need app-state keys answer 501 with the reason', async () => {
+    const { zapd } = sandbox;
+    for (const [method, path] of [
+      ['GET', '/api/main/labels'],
+      ['POST', `/api/main/chats/${KAI}@c.us/archive`],
+      ['GET', '/api/main/channels'],
+    ] as const) {
+      const response = await zapd.api<{ statusCode: number; message: string }>(method, path);
+      assert.equal(response.status, 501, path);
+      assert.match(response.body.message, /app-state|not implemented/);
+    }
+  });
+});
