@@ -19,6 +19,7 @@ import type { BinaryNode } from 'baileys';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { lidJid, pnJid, deviceAddress } from './addressing.ts';
+import { appStateKeyShare } from './phone.ts';
 import { Connection, type RegistrationRequest } from './connection.ts';
 import { answerIq } from './handlers/iq.ts';
 import { relayMessage, relayReceipt } from './handlers/messages.ts';
@@ -311,6 +312,24 @@ export class Network {
     for (const encoded of queued) connection.sendEncoded(Buffer.from(encoded, 'base64'));
     connection.send({ tag: 'ib', attrs: { from: 's.whatsapp.net' }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] });
     this.logger.info({ phone, device: deviceId, delivered: queued.length }, 'device logged in');
+    if (!device.appStateKeyShared) void this.shareAppStateKey(account, device);
+  }
+
+  /** The phone sends a newly linked device the account's app-state key, as WhatsApp's phone does. */
+  private async shareAppStateKey(account: AccountRecord, device: DeviceRecord): Promise<void> {
+    try {
+      const share = await appStateKeyShare(account, device, this.logger);
+      if (!share) return;
+      device.appStateKeyShared = true;
+      this.state.changed();
+      this.deliver(account, device.id, {
+        tag: 'message',
+        attrs: { from: pnJid(account), id: randomBytes(10).toString('hex').toUpperCase(), t: String(Math.floor(Date.now() / 1000)), type: 'text', category: 'peer' },
+        content: [{ tag: 'enc', attrs: { v: '2', type: share.type }, content: share.ciphertext }],
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, phone: account.phone, device: device.id }, 'could not share the app-state key');
+    }
   }
 
   private onClose(connection: Connection): void {

@@ -22,6 +22,8 @@ export interface DeviceRecord {
   keyIndex: number;
   platform: string;
   pushName: string | null;
+  /** Whether the phone has sent this device the account's app-state key. */
+  appStateKeyShared?: boolean;
 }
 
 export interface AppStatePatchRecord {
@@ -48,6 +50,8 @@ export interface AccountRecord {
   picture: { id: string; data: string } | null;
   blocklist: string[];
   appState: Record<string, AppStateCollection>;
+  /** Shared by the phone with every linked device (see phone.ts). */
+  appStateKey?: { keyId: string; keyData: string; timestamp: number };
   createdAt: number;
 }
 

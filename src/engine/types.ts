@@ -78,6 +78,10 @@ export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine {
   rejectCall(from: string, callId: string): Promise<void>;
   /** Phone ↔ LID pairs the engine knows. */
   lids(): Promise<Array<{ lid: string; pn: string }>>;
+  archive(chatId: string, archived: boolean): Promise<void>;
+  markUnread(chatId: string): Promise<void>;
+  /** Saves the contact to the account's address book (app state, synced to the phone). */
+  saveContact(chatId: string, name: { firstName: string; lastName?: string }): Promise<void>;
   block(chatId: string): Promise<void>;
   unblock(chatId: string): Promise<void>;
   /** Chat ids (`@c.us`) this account has blocked. */

@@ -115,6 +115,15 @@ export class BaileysEngine implements Engine {
       .filter(([id]) => !id.endsWith('_reverse'))
       .map(([pn, value]) => ({ pn: `${pn}@c.us`, lid: `${String(JSON.parse(value)).split(':')[0]}@lid` }));
   }
+  archive(chatId: string, archived: boolean): Promise<void> {
+    return this.messaging.archive(chatId, archived);
+  }
+  markUnread(chatId: string): Promise<void> {
+    return this.messaging.markUnread(chatId);
+  }
+  saveContact(chatId: string, name: { firstName: string; lastName?: string }): Promise<void> {
+    return this.messaging.saveContact(chatId, name);
+  }
   async block(chatId: string): Promise<void> {
     await this.openSocket().updateBlockStatus(toWhatsAppJid(chatId), 'block');
   }
@@ -182,6 +191,10 @@ export class BaileysEngine implements Engine {
     }
     socket.ws.on('CB:message', (node: { attrs: Record<string, string | undefined> }) => {
       if (node.attrs.id) gate.hold(node.attrs.id);
+    });
+    // Baileys registers a `TAG:<id>` listener right before sending a query it will wait for.
+    socket.ws.on('newListener', (event: string | symbol) => {
+      if (typeof event === 'string' && event.startsWith('TAG:')) gate.letNextThrough();
     });
     socket.ws.on('close', () => gate.open());
     return gate;

@@ -150,6 +150,27 @@ export class Messaging {
     await this.context.socket().sendMessage(key.remoteJid ?? toWhatsAppJid(chatId), pin ? { pin: key, type: 1, time: durationSeconds } : { pin: key, type: 2 });
   }
 
+  async archive(chatId: string, archived: boolean): Promise<void> {
+    const jid = toWhatsAppJid(chatId);
+    await this.context.socket().chatModify({ archive: archived, lastMessages: this.lastMessages(jid) }, jid);
+  }
+
+  async markUnread(chatId: string): Promise<void> {
+    const jid = toWhatsAppJid(chatId);
+    await this.context.socket().chatModify({ markRead: false, lastMessages: this.lastMessages(jid) }, jid);
+  }
+
+  async saveContact(chatId: string, name: { firstName: string; lastName?: string }): Promise<void> {
+    const fullName = [name.firstName, name.lastName].filter(Boolean).join(' ');
+    await this.context.socket().addOrEditContact(toWhatsAppJid(chatId), { fullName, firstName: name.firstName, saveOnPrimaryAddressbook: true });
+  }
+
+  /** WhatsApp ties chat-level changes to the chat's latest message. */
+  private lastMessages(jid: string): Array<{ key: proto.IMessageKey; messageTimestamp: number }> {
+    const latest = this.context.recent.latestIn(jid);
+    return latest?.key ? [{ key: latest.key, messageTimestamp: Number(latest.messageTimestamp ?? 0) }] : [];
+  }
+
   async markRead(chatId: string, messageIds: string[]): Promise<void> {
     const keys = messageIds.map((id) => resolveKey(chatId, id)).filter((key) => !key.fromMe);
     if (keys.length > 0) await this.context.socket().readMessages(keys);

@@ -17,6 +17,7 @@ export class OutgoingGate {
   private readonly waiting = new Map<string, NodeJS.Timeout>();
   private held: Array<() => void> = [];
   private draining: Promise<void> = Promise.resolve();
+  private throughNext = 0;
 
   constructor(private readonly hooks: GateHooks) {}
 
@@ -40,7 +41,22 @@ export class OutgoingGate {
       });
   }
 
+  /**
+   * Baileys is about to send a query and will wait for its answer, possibly while processing the
+   * very message we hold for (a LID lookup during decryption): the next frame must go out, and
+   * frames are already encrypted with consecutive nonces, so everything held before it goes too.
+   */
+  letNextThrough(): void {
+    this.throughNext += 1;
+  }
+
   send(frame: () => void): void {
+    if (this.throughNext > 0) {
+      this.throughNext -= 1;
+      this.flush();
+      frame();
+      return;
+    }
     if (this.waiting.size === 0 && this.held.length === 0) frame();
     else this.held.push(frame);
   }

@@ -44,6 +44,12 @@ export class RecentMessages {
     return this.byKey.get(RecentMessages.keyOf(remoteJid, id));
   }
 
+  latestIn(remoteJid: string): WAMessage | undefined {
+    let latest: WAMessage | undefined;
+    for (const message of this.byKey.values()) if (message.key?.remoteJid === remoteJid) latest = message;
+    return latest;
+  }
+
   /** Baileys' `getMessage` hook: the message content for a key, if we still have it. */
   content(key: proto.IMessageKey): proto.IMessage | undefined {
     return this.find(key.remoteJid ?? '', key.id ?? '')?.message ?? undefined;

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { notFound } from '../../errors.ts';
+import type { Engine } from '../../engine/types.ts';
 import { MessageRepository } from '../../store/messages.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
@@ -191,6 +192,21 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
       return reply.code(201).send({ success: true });
     },
   );
+
+  for (const [action, summary, run] of [
+    ['archive', 'Archive the chat', (engine: Engine, chatId: string) => engine.archive(chatId, true)],
+    ['unarchive', 'Unarchive the chat', (engine: Engine, chatId: string) => engine.archive(chatId, false)],
+    ['unread', 'Mark the chat as unread', (engine: Engine, chatId: string) => engine.markUnread(chatId)],
+  ] as const) {
+    app.post<{ Params: ChatParamsType }>(
+      `/api/:session/chats/:chatId/${action}`,
+      { schema: { tags, summary, params: ChatParams, response: { 201: Type.Object({ success: Type.Boolean() }), ...errors } } },
+      async (request, reply) => {
+        await run(await sessions.workingEngine(request.params.session), toChatId(request.params.chatId));
+        return reply.code(201).send({ success: true });
+      },
+    );
+  }
 
   app.put<{ Params: MessageParamsType; Body: Static<typeof EditBody> }>(
     '/api/:session/chats/:chatId/messages/:messageId',

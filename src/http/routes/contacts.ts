@@ -84,6 +84,19 @@ export const contactRoutes: RoutePlugin = async (app, { sessions, store }) => {
     },
   );
 
+  const SaveParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }), chatId: Type.String({ minLength: 3 }) });
+  const SaveBody = Type.Object({ firstName: Type.String({ minLength: 1, maxLength: 100 }), lastName: Type.Optional(Type.String({ maxLength: 100 })) });
+  app.put<{ Params: Static<typeof SaveParams>; Body: Static<typeof SaveBody> }>(
+    '/api/:session/contacts/:chatId',
+    { schema: { tags, summary: "Save or rename a contact in the account's address book", params: SaveParams, body: SaveBody, response: { 200: Type.Object({ success: Type.Boolean() }), ...errors } } },
+    async (request) => {
+      const chatId = toChatId(request.params.chatId);
+      if (!chatId.endsWith('@c.us')) throw badRequest(`'${request.params.chatId}' is not a person`);
+      await (await sessions.workingEngine(request.params.session)).saveContact(chatId, request.body);
+      return { success: true };
+    },
+  );
+
   app.get<{ Querystring: Static<typeof SessionQuery> }>(
     '/api/contacts/blocklist',
     { schema: { tags, summary: 'Contacts this account has blocked (zapd)', querystring: SessionQuery, response: { 200: Type.Object({ blocked: Type.Array(Type.String()) }), ...errors } } },

@@ -4,19 +4,14 @@ import type { RoutePlugin } from '../deps.ts';
 import { errorBody } from '../plugins/errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 
-const APP_STATE =
-  'needs WhatsApp app-state sync: the phone shares app-state keys with linked devices, and zapd does not receive them from the simulator yet';
+const LABELS = 'labels are not implemented in zapd yet (WhatsApp Business app-state labels)';
 const NEWSLETTERS = 'channels (newsletters) are not implemented in zapd yet: neither the engine verbs nor the simulator support them';
 
 const UNSUPPORTED: Array<{ tag: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; reason: string }> = [
-  { tag: '💬 Chats', method: 'POST', url: '/api/:session/chats/:chatId/archive', reason: `Archiving ${APP_STATE}` },
-  { tag: '💬 Chats', method: 'POST', url: '/api/:session/chats/:chatId/unarchive', reason: `Unarchiving ${APP_STATE}` },
-  { tag: '💬 Chats', method: 'POST', url: '/api/:session/chats/:chatId/unread', reason: `Marking a chat unread ${APP_STATE}` },
-  { tag: '👤 Contacts', method: 'PUT', url: '/api/:session/contacts/:chatId', reason: `Saving a contact to the phone's address book ${APP_STATE}` },
-  ...(['GET', 'POST'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels', reason: `Labels ${APP_STATE}` })),
-  ...(['PUT', 'DELETE'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/:labelId', reason: `Labels ${APP_STATE}` })),
-  ...(['GET', 'PUT'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/chats/:chatId', reason: `Labels ${APP_STATE}` })),
-  { tag: '🏷️ Labels', method: 'GET', url: '/api/:session/labels/:labelId/chats', reason: `Labels ${APP_STATE}` },
+  ...(['GET', 'POST'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels', reason: LABELS })),
+  ...(['PUT', 'DELETE'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/:labelId', reason: LABELS })),
+  ...(['GET', 'PUT'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/chats/:chatId', reason: LABELS })),
+  { tag: '🏷️ Labels', method: 'GET', url: '/api/:session/labels/:labelId/chats', reason: LABELS },
   ...(['GET', 'POST'] as const).map((method) => ({ tag: '📢 Channels', method, url: '/api/:session/channels', reason: NEWSLETTERS })),
   ...(['GET', 'DELETE'] as const).map((method) => ({ tag: '📢 Channels', method, url: '/api/:session/channels/:id', reason: NEWSLETTERS })),
   { tag: '📢 Channels', method: 'GET', url: '/api/:session/channels/:id/messages/preview', reason: NEWSLETTERS },
