@@ -7,18 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { until } from './testing/until.ts';
 import { startSimulator, type RunningSimulator } from './index.ts';
 import { MemoryAuth, SimClient } from './testing/baileys-client.ts';
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const text = (client: SimClient, id: string | null | undefined) => {
   const message = client.received.find((entry) => entry.key?.id === id)?.message;

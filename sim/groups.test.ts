@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { GroupMetadata, WAMessage } from 'baileys';
+import { until } from './testing/until.ts';
 import { startSimulator, type RunningSimulator } from './index.ts';
 import { SimClient } from './testing/baileys-client.ts';
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const textOf = (message: WAMessage | undefined) => message?.message?.conversation ?? message?.message?.extendedTextMessage?.text;
 

@@ -16,16 +16,7 @@ describe('events end to end', () => {
   let flaky: Receiver;
   let socket: WebSocket;
   const frames: Array<{ event: string; payload: Record<string, unknown> }> = [];
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.simulator.httpUrl}/admin${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const parsed = (await response.json()) as T;
-    assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(parsed)}`);
-    return parsed;
-  };
+  const admin = <T>(method: string, path: string, body?: unknown) => sandbox.admin<T>(method, path, body);
   const danSends = (body: Record<string, unknown>) => admin<{ id: string }>('POST', `/accounts/${DAN}/send`, { to: ME, ...body });
   const eventFor = (name: string, match: (payload: Record<string, unknown>) => boolean) =>
     waitFor(`${name} at the webhook`, () => receiver.events(name).find((event) => match(event.payload)));

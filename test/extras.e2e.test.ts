@@ -17,12 +17,7 @@ interface ContactMessage {
 
 describe('more of the API end to end', () => {
   let sandbox: Sandbox;
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.simulator.httpUrl}/admin${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const parsed = (await response.json()) as T;
-    assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(parsed)}`);
-    return parsed;
-  };
+  const admin = <T>(method: string, path: string, body?: unknown) => sandbox.admin<T>(method, path, body);
   const kaiMessages = () => admin<ContactMessage[]>('GET', `/accounts/${KAI}/messages`);
 
   before(async () => {

@@ -27,16 +27,7 @@ const CAROL = '15550003001';
 
 describe('messaging end to end', () => {
   let sandbox: Sandbox;
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.simulator.httpUrl}/admin${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const parsed = (await response.json()) as T;
-    assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(parsed)}`);
-    return parsed;
-  };
+  const admin = <T>(method: string, path: string, body?: unknown) => sandbox.admin<T>(method, path, body);
   const carolReceived = (id: string) =>
     waitFor(`carol to receive ${id}`, async () => (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages`)).find((message) => id.endsWith(`_${message.id}`)));
 

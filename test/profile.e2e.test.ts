@@ -10,12 +10,7 @@ const JADE = '15550010001';
 
 describe('profile and presence end to end', () => {
   let sandbox: Sandbox;
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.simulator.httpUrl}/admin${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const parsed = (await response.json()) as T;
-    assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(parsed)}`);
-    return parsed;
-  };
+  const admin = <T>(method: string, path: string, body?: unknown) => sandbox.admin<T>(method, path, body);
   before(async () => {
     sandbox = await startSandbox();
     await sandbox.linkSession('main', ME);

@@ -33,6 +33,8 @@ export interface Sandbox {
   /** Creates a session, scans its QR as `phone`, and waits for WORKING. */
   linkSession(name: string, phone: string): Promise<void>;
   waitForStatus(name: string, status: string, timeoutMs?: number): Promise<void>;
+  /** A call to the simulator's admin API; fails the test on a non-2xx answer. */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,16 @@ export async function startSandbox(backend: 'sqlite' | 'postgres' = 'sqlite'): P
     simulator,
     zapd,
     waitForStatus,
+    async admin<T>(method: string, path: string, body?: unknown) {
+      const response = await fetch(`${simulator.httpUrl}/admin${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const parsed = (await response.json()) as T;
+      if (!response.ok) throw new Error(`${method} /admin${path}: ${response.status} ${JSON.stringify(parsed)}`);
+      return parsed;
+    },
     async linkSession(name, phone) {
       const created = await zapd.api('POST', '/api/sessions', { name });
       if (created.status !== 201) throw new Error(`creating ${name}: ${created.status} ${JSON.stringify(created.body)}`);
