@@ -33,7 +33,7 @@ describe('events end to end', () => {
         webhooks: [
           {
             url: receiver.url,
-            events: ['message', 'message.any', 'message.ack', 'message.reaction', 'message.edited', 'message.revoked', 'poll.vote', 'session.status'],
+            events: ['message', 'message.any', 'message.ack', 'message.reaction', 'message.edited', 'message.revoked', 'poll.vote', 'session.status', 'state.change'],
             hmac: { key: 'webhook-secret' },
             customHeaders: [{ name: 'X-Tenant', value: 'acme' }],
           },
@@ -73,6 +73,7 @@ describe('events end to end', () => {
     assert.equal(request.headers['x-webhook-hmac-algorithm'], 'sha512');
     assert.equal(request.headers['x-tenant'], 'acme');
     assert.equal(request.headers['x-webhook-request-id'], working.id);
+    await eventFor('state.change', (payload) => payload.state === 'CONNECTED');
   });
 
   test('a receiver answering 500 gets the event again, per its retry policy', async () => {

@@ -123,8 +123,18 @@ describe('messaging end to end', () => {
     assert.equal(seenFile?.media?.filename, 'report.pdf');
   });
 
-  test('typing, seen and number check', async () => {
+  test('typing, seen, star, mentions and number check', async () => {
     const { zapd } = sandbox;
+    const { id } = await admin<{ id: string }>('POST', `/accounts/${CAROL}/send`, { to: ME, text: 'did you see this?' });
+    const incoming = `false_${CAROL}@c.us_${id}`;
+    await waitFor('the incoming message', async () => (await zapd.api<Array<{ id: string }>>('GET', `/api/main/chats/${CAROL}@c.us/messages`)).body.some((message) => message.id === incoming));
+    assert.equal((await zapd.api('POST', '/api/sendSeen', { session: 'main', chatId: CAROL, messageIds: [incoming] })).status, 201);
+    await waitFor('carol sees the blue ticks', async () => (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages?sent=true`)).some((message) => message.id === id && (message.ack ?? 0) >= 3));
+    const starred = await zapd.api('PUT', '/api/star', { session: 'main', chatId: CAROL, messageId: incoming, star: true });
+    assert.equal(starred.status, 200, JSON.stringify(starred.body));
+    const mention = await zapd.api<SentMessage & { _data: { message: { extendedTextMessage?: { contextInfo?: { mentionedJid?: string[] } } } } }>('POST', '/api/sendText', { session: 'main', chatId: CAROL, text: `hi @${CAROL}`, mentions: [`${CAROL}@c.us`] });
+    assert.equal(mention.status, 201);
+    assert.deepEqual(mention.body._data.message.extendedTextMessage?.contextInfo?.mentionedJid, [`${CAROL}@s.whatsapp.net`]);
     assert.equal((await zapd.api('POST', '/api/startTyping', { session: 'main', chatId: CAROL })).status, 201);
     assert.equal((await zapd.api('POST', '/api/stopTyping', { session: 'main', chatId: CAROL })).status, 201);
     const exists = await zapd.api<{ numberExists: boolean; chatId: string }>('GET', `/api/checkNumberStatus?session=main&phone=${CAROL}`);

@@ -32,6 +32,18 @@ function closeStatusCode(update: Partial<ConnectionState>): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** WAHA's state.change vocabulary for Baileys' connection updates. */
+function connectionState(update: Partial<ConnectionState>): string | undefined {
+  if (update.qr) return 'UNPAIRED';
+  if (update.connection === 'connecting') return 'OPENING';
+  if (update.connection === 'open') return 'CONNECTED';
+  if (update.connection !== 'close') return undefined;
+  const code = closeStatusCode(update);
+  if (code === DisconnectReason.loggedOut) return 'UNPAIRED';
+  if (code === DisconnectReason.connectionReplaced) return 'CONFLICT';
+  return 'TIMEOUT';
+}
+
 /** Exponential backoff with full jitter, so many sessions dropped together do not reconnect together. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
@@ -258,6 +270,8 @@ export class BaileysEngine implements Engine {
 
   private onConnectionUpdate(socket: WASocket, update: Partial<ConnectionState>): void {
     const { listener } = this.options;
+    const state = connectionState(update);
+    if (state) void listener.event('state.change', { state });
     if (update.qr) {
       listener.status('SCAN_QR_CODE');
       listener.qr(update.qr);

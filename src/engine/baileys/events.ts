@@ -81,6 +81,12 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
     const reaction = toWahaReaction(message, me);
     if (reaction) await listener.event('message.reaction', reaction);
     if (message.message?.pollUpdateMessage) await onPollVote(message, context);
+    // A message WhatsApp delivered but this device could not decrypt yet ("Waiting for this
+    // message"); the sender is asked to retry, and the real message follows under the same id.
+    if (!message.message && message.messageStubType === WAMessageStubType.CIPHERTEXT && !message.key?.fromMe) {
+      await listener.event('message.waiting', toWahaMessage(message, { me, source: 'app' }));
+      return;
+    }
     if (isSilent(message)) return;
     const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
     const media = message.key?.fromMe ? undefined : await fetchMedia(socket, message, context);
