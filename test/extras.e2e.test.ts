@@ -110,9 +110,37 @@ describe('more of the API end to end', () => {
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
   });
 
+  test('labels: create, rename, put on a chat, list, take off, delete — with label.* events', async () => {
+    const { zapd } = sandbox;
+    const socket = new WebSocket(`${zapd.url.replace('http', 'ws')}/ws?session=main&events=label.upsert,label.deleted,label.chat.added,label.chat.deleted&x-api-key=${TEST_API_KEY}`);
+    const seen: string[] = [];
+    socket.on('message', (data) => seen.push((JSON.parse(String(data)) as { event: string }).event));
+    await new Promise((resolve) => socket.once('open', resolve));
+    try {
+      const created = await zapd.api<{ id: string; name: string; colorHex: string }>('POST', '/api/main/labels', { name: 'VIP', colorHex: '#64c4ff' });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.colorHex, '#64c4ff');
+      await waitFor('the label to be known', async () => (await zapd.api<Array<{ id: string }>>('GET', '/api/main/labels')).body.some((label) => label.id === created.body.id));
+      const renamed = await zapd.api<{ name: string }>('PUT', `/api/main/labels/${created.body.id}`, { name: 'Very VIP', color: 3 });
+      assert.equal(renamed.body.name, 'Very VIP');
+      assert.equal((await zapd.api('PUT', `/api/main/labels/chats/${KAI}@c.us`, { labels: [{ id: created.body.id }] })).status, 200);
+      await waitFor('the chat to carry it', async () => (await zapd.api<Array<{ id: string }>>('GET', `/api/main/labels/chats/${KAI}@c.us`)).body.some((label) => label.id === created.body.id));
+      assert.deepEqual((await zapd.api('GET', `/api/main/labels/${created.body.id}/chats`)).body, [{ id: `${KAI}@c.us` }]);
+      await zapd.api('PUT', `/api/main/labels/chats/${KAI}@c.us`, { labels: [] });
+      await waitFor('the chat to lose it', async () => (await zapd.api<unknown[]>('GET', `/api/main/labels/chats/${KAI}@c.us`)).body.length === 0);
+      assert.equal((await zapd.api('DELETE', `/api/main/labels/${created.body.id}`)).status, 200);
+      await waitFor('the label to be gone', async () => (await zapd.api<unknown[]>('GET', '/api/main/labels')).body.length === 0);
+      await waitFor('all four label events', () => ['label.upsert', 'label.chat.added', 'label.chat.deleted', 'label.deleted'].every((event) => seen.includes(event)));
+      assert.equal((await zapd.api('PUT', `/api/main/labels/chats/${KAI}@c.us`, { labels: [{ id: '999' }] })).status, 404);
+      assert.equal((await zapd.api('POST', '/api/main/labels', { name: 'x', colorHex: '#000000' })).status, 400);
+    } finally {
+      socket.close();
+    }
+  });
+
   test('what is not built yet answers 501 with the reason', async () => {
     const { zapd } = sandbox;
-    for (const path of ['/api/main/labels', '/api/main/channels']) {
+    for (const path of ['/api/main/channels']) {
       const response = await zapd.api<{ statusCode: number; message: string }>('GET', path);
       assert.equal(response.status, 501, path);
       assert.match(response.body.message, /not implemented/);

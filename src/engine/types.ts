@@ -5,6 +5,7 @@ import type { EventName } from '../events/bus.ts';
 import type { AuthStateRepository } from '../store/repositories.ts';
 import type { Message } from './dto.ts';
 import type { GroupEngine } from './groups.ts';
+import type { LabelEngine } from './labels.ts';
 import type { DirectoryEngine, ProfileEngine } from './profile.ts';
 
 export type SessionStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED';
@@ -50,7 +51,7 @@ export interface EngineOptions {
   listener: EngineListener;
 }
 
-export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine {
+export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine {
   /** Connects; resolves once the first connection attempt is under way (not when WORKING). */
   start(): Promise<void>;
   /** Disconnects without forgetting the credentials; no reconnect afterwards. */

@@ -10,6 +10,8 @@ import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import type { GroupEngine } from '../groups.ts';
 import type { DirectoryEngine, ProfileEngine } from '../profile.ts';
 import { groupVerbs } from './groups.ts';
+import { LabelBook, labelVerbs } from './labels.ts';
+import type { LabelEngine } from '../labels.ts';
 import { PresenceBook, profileVerbs } from './profile.ts';
 import { Messaging } from './messaging.ts';
 import { OutgoingGate } from './outgoing-gate.ts';
@@ -50,7 +52,7 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export interface BaileysEngine extends GroupEngine, ProfileEngine, DirectoryEngine {}
+export interface BaileysEngine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine {}
 
 // Group and profile verbs live in ./groups.ts and ./profile.ts, mixed in at construction.
 export class BaileysEngine implements Engine {
@@ -63,13 +65,15 @@ export class BaileysEngine implements Engine {
   private readonly logger: Logger;
   private readonly recent = new RecentMessages();
   private readonly presenceBook = new PresenceBook();
+  private readonly labelBook: LabelBook;
   private readonly messaging: Messaging;
   private readonly mediaTrust: MediaTrust | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
     this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
-    Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook));
+    this.labelBook = new LabelBook(options.session, options.authState);
+    Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook));
     this.messaging = new Messaging({
       socket: () => this.openSocket(),
       me: () => this.meId(),
@@ -155,6 +159,7 @@ export class BaileysEngine implements Engine {
     this.running = true;
     this.failedAttempts = 0;
     this.auth = await loadAuthState(this.options.authState, this.options.session);
+    await this.labelBook.load();
     this.connect();
   }
 
@@ -262,6 +267,7 @@ export class BaileysEngine implements Engine {
       presences: this.presenceBook,
       ...(this.mediaTrust ? { downloadOptions: this.mediaTrust.downloadOptions } : {}),
     });
+    this.labelBook.wire(socket, listener);
     socket.ev.on('connection.update', (update) => {
       if (socket !== this.socket) return;
       this.onConnectionUpdate(socket, update);

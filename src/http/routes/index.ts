@@ -5,6 +5,7 @@ import { chattingRoutes } from './chatting.ts';
 import { contactRoutes, lidRoutes } from './contacts.ts';
 import { eventMessageRoutes } from './events.ts';
 import { groupRoutes } from './groups.ts';
+import { labelRoutes } from './labels.ts';
 import { profileRoutes } from './profile.ts';
 import { observabilityRoutes } from './observability.ts';
 import { screenshotRoutes } from './screenshot.ts';
@@ -15,4 +16,4 @@ import { unsupportedRoutes } from './unsupported.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, unsupportedRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, unsupportedRoutes];

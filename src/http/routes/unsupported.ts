@@ -4,14 +4,9 @@ import type { RoutePlugin } from '../deps.ts';
 import { errorBody } from '../plugins/errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 
-const LABELS = 'labels are not implemented in zapd yet (WhatsApp Business app-state labels)';
 const NEWSLETTERS = 'channels (newsletters) are not implemented in zapd yet: neither the engine verbs nor the simulator support them';
 
 const UNSUPPORTED: Array<{ tag: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; reason: string }> = [
-  ...(['GET', 'POST'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels', reason: LABELS })),
-  ...(['PUT', 'DELETE'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/:labelId', reason: LABELS })),
-  ...(['GET', 'PUT'] as const).map((method) => ({ tag: '🏷️ Labels', method, url: '/api/:session/labels/chats/:chatId', reason: LABELS })),
-  { tag: '🏷️ Labels', method: 'GET', url: '/api/:session/labels/:labelId/chats', reason: LABELS },
   ...(['GET', 'POST'] as const).map((method) => ({ tag: '📢 Channels', method, url: '/api/:session/channels', reason: NEWSLETTERS })),
   ...(['GET', 'DELETE'] as const).map((method) => ({ tag: '📢 Channels', method, url: '/api/:session/channels/:id', reason: NEWSLETTERS })),
   { tag: '📢 Channels', method: 'GET', url: '/api/:session/channels/:id/messages/preview', reason: NEWSLETTERS },
