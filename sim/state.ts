@@ -72,8 +72,20 @@ export interface GroupRecord {
   inviteCode: string;
 }
 
+export interface NewsletterRecord {
+  id: string;
+  name: string;
+  description: string;
+  invite: string;
+  creation: number;
+  owner: string;
+  followers: string[];
+  muted: string[];
+}
+
 export interface SimulatorData {
   accounts: Record<string, AccountRecord>;
+  newsletters?: Record<string, NewsletterRecord>;
   groups?: Record<string, GroupRecord>;
   /** Encoded stanzas waiting for a device that is offline: "phone:device" → base64 frames. */
   queues: Record<string, string[]>;

@@ -138,9 +138,30 @@ describe('more of the API end to end', () => {
     }
   });
 
+  test('channels: create, look up by id and invite, follow from another account, mute, delete', async () => {
+    const { zapd } = sandbox;
+    const created = await zapd.api<{ id: string; invite: string; role: string; name: string }>('POST', '/api/main/channels', { name: 'zapd news', description: 'releases' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.match(created.body.id, /@newsletter$/);
+    assert.equal(created.body.role, 'OWNER');
+    assert.deepEqual((await zapd.api<Array<{ id: string }>>('GET', '/api/main/channels?role=OWNER')).body.map((channel) => channel.id), [created.body.id]);
+    const byInvite = await zapd.api<{ id: string }>('GET', `/api/main/channels/${encodeURIComponent(created.body.invite)}`);
+    assert.equal(byInvite.body.id, created.body.id);
+    await sandbox.linkSession('fan', '15550011099');
+    assert.equal((await zapd.api('POST', `/api/fan/channels/${created.body.id}/follow`)).status, 201);
+    const seenByFan = await zapd.api<{ role: string; subscribersCount: number }>('GET', `/api/fan/channels/${created.body.id}`);
+    assert.equal(seenByFan.body.role, 'SUBSCRIBER');
+    assert.equal(seenByFan.body.subscribersCount, 2);
+    assert.equal((await zapd.api('POST', `/api/fan/channels/${created.body.id}/mute`)).status, 201);
+    assert.equal((await zapd.api('POST', `/api/fan/channels/${created.body.id}/unfollow`)).status, 201);
+    assert.equal((await zapd.api<{ subscribersCount: number }>('GET', `/api/main/channels/${created.body.id}`)).body.subscribersCount, 1);
+    assert.equal((await zapd.api('DELETE', `/api/main/channels/${created.body.id}`)).status, 200);
+    assert.equal((await zapd.api('GET', `/api/main/channels/${created.body.id}`)).status, 404);
+  });
+
   test('what is not built yet answers 501 with the reason', async () => {
     const { zapd } = sandbox;
-    for (const path of ['/api/main/channels']) {
+    for (const path of ['/api/main/channels/search/views', `/api/main/channels/120363000000000000@newsletter/messages/preview`]) {
       const response = await zapd.api<{ statusCode: number; message: string }>('GET', path);
       assert.equal(response.status, 501, path);
       assert.match(response.body.message, /not implemented/);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { EventName } from '../events/bus.ts';
 import type { AuthStateRepository } from '../store/repositories.ts';
 import type { Message } from './dto.ts';
+import type { ChannelEngine } from './channels.ts';
 import type { GroupEngine } from './groups.ts';
 import type { LabelEngine } from './labels.ts';
 import type { DirectoryEngine, ProfileEngine } from './profile.ts';
@@ -51,7 +52,7 @@ export interface EngineOptions {
   listener: EngineListener;
 }
 
-export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine {
+export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine, ChannelEngine {
   /** Connects; resolves once the first connection attempt is under way (not when WORKING). */
   start(): Promise<void>;
   /** Disconnects without forgetting the credentials; no reconnect afterwards. */

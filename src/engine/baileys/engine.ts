@@ -12,6 +12,8 @@ import type { DirectoryEngine, ProfileEngine } from '../profile.ts';
 import { groupVerbs } from './groups.ts';
 import { LabelBook, labelVerbs } from './labels.ts';
 import type { LabelEngine } from '../labels.ts';
+import type { ChannelEngine } from '../channels.ts';
+import { channelVerbs } from './channels.ts';
 import { PresenceBook, profileVerbs } from './profile.ts';
 import { Messaging } from './messaging.ts';
 import { OutgoingGate } from './outgoing-gate.ts';
@@ -52,7 +54,7 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export interface BaileysEngine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine {}
+export interface BaileysEngine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine, ChannelEngine {}
 
 // Group and profile verbs live in ./groups.ts and ./profile.ts, mixed in at construction.
 export class BaileysEngine implements Engine {
@@ -73,7 +75,7 @@ export class BaileysEngine implements Engine {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
     this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
     this.labelBook = new LabelBook(options.session, options.authState);
-    Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook));
+    Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook), channelVerbs(() => this.openSocket(), options.session, options.authState));
     this.messaging = new Messaging({
       socket: () => this.openSocket(),
       me: () => this.meId(),

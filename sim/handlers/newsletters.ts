@@ -1,0 +1,90 @@
+// Channels (newsletters): the `w:mex` GraphQL queries Baileys sends for create, metadata, follow,
+// unfollow, mute, unmute and delete, answered with the JSON shapes it parses.
+import { randomBytes } from 'node:crypto';
+import { getBinaryNodeChild } from 'baileys';
+import type { BinaryNode } from 'baileys';
+import type { Connection } from '../connection.ts';
+import type { Network } from '../network.ts';
+import type { NewsletterRecord } from '../state.ts';
+
+// Baileys' QueryIds (Types/Mex) for the operations the simulator knows.
+const CREATE = '8823471724422422';
+const METADATA = '6563316087068696';
+const FOLLOW = '24404358912487870';
+const UNFOLLOW = '9767147403369991';
+const MUTE = '29766401636284406';
+const UNMUTE = '9864994326891137';
+const DELETE = '30062808666639665';
+
+interface Variables {
+  newsletter_id?: string;
+  input?: { name?: string; description?: string | null; key?: string; type?: string };
+}
+
+function describeNewsletter(newsletter: NewsletterRecord, viewer: string) {
+  return {
+    id: newsletter.id,
+    state: { type: 'ACTIVE' },
+    thread_metadata: {
+      name: { text: newsletter.name },
+      description: { text: newsletter.description },
+      creation_time: String(newsletter.creation),
+      invite: newsletter.invite,
+      subscribers_count: String(newsletter.followers.length),
+      verification: 'UNVERIFIED',
+      picture: { id: '', direct_path: '' },
+    },
+    viewer_metadata: {
+      mute: newsletter.muted.includes(viewer) ? 'ON' : 'OFF',
+      role: newsletter.owner === viewer ? 'OWNER' : newsletter.followers.includes(viewer) ? 'SUBSCRIBER' : 'GUEST',
+    },
+  };
+}
+
+export function answerMex(network: Network, connection: Connection, node: BinaryNode): void {
+  const me = connection.phone ?? '';
+  const query = getBinaryNodeChild(node, 'query');
+  const reply = (data: Record<string, unknown> | null, error?: { message: string; code: number }) =>
+    network.reply(connection, node, [
+      { tag: 'result', attrs: {}, content: Buffer.from(JSON.stringify(error ? { errors: [{ message: error.message, extensions: { error_code: error.code } }] } : { data })) },
+    ]);
+  let variables: Variables;
+  try {
+    const body = query?.content instanceof Uint8Array ? Buffer.from(query.content).toString('utf8') : '{}';
+    variables = ((JSON.parse(body) as { variables?: Variables }).variables ?? {}) as Variables;
+  } catch {
+    return reply(null, { message: 'malformed query', code: 400 });
+  }
+  const all = (network.state.data.newsletters ??= {});
+  const queryId = query?.attrs.query_id;
+  if (queryId === CREATE) {
+    const name = variables.input?.name?.trim();
+    if (!name) return reply(null, { message: 'name is required', code: 400 });
+    const id = `1203632${String(Date.now()).slice(-9)}${String(randomBytes(2).readUInt16BE(0) % 1000).padStart(3, '0')}@newsletter`;
+    const newsletter: NewsletterRecord = { id, name, description: variables.input?.description ?? '', invite: randomBytes(12).toString('base64url'), creation: Math.floor(Date.now() / 1000), owner: me, followers: [me], muted: [] };
+    all[id] = newsletter;
+    network.state.changed();
+    return reply({ xwa2_newsletter_create: describeNewsletter(newsletter, me) });
+  }
+  if (queryId === METADATA) {
+    const key = variables.input?.key ?? '';
+    const found = variables.input?.type === 'INVITE' ? Object.values(all).find((entry) => entry.invite === key) : all[key];
+    if (!found) return reply(null, { message: 'newsletter not found', code: 404 });
+    return reply({ xwa2_newsletter: describeNewsletter(found, me) });
+  }
+  const target = all[variables.newsletter_id ?? ''];
+  const operations: Record<string, [string, (newsletter: NewsletterRecord) => void]> = {
+    [FOLLOW]: ['xwa2_newsletter_join_v2', (newsletter) => void (newsletter.followers = [...new Set([...newsletter.followers, me])])],
+    [UNFOLLOW]: ['xwa2_newsletter_leave_v2', (newsletter) => void (newsletter.followers = newsletter.followers.filter((phone) => phone !== me))],
+    [MUTE]: ['xwa2_newsletter_mute_v2', (newsletter) => void (newsletter.muted = [...new Set([...newsletter.muted, me])])],
+    [UNMUTE]: ['xwa2_newsletter_unmute_v2', (newsletter) => void (newsletter.muted = newsletter.muted.filter((phone) => phone !== me))],
+    [DELETE]: ['xwa2_newsletter_delete_v2', (newsletter) => void delete all[newsletter.id]],
+  };
+  const operation = operations[queryId ?? ''];
+  if (!operation) return reply(null, { message: `query ${queryId ?? '?'} is not simulated`, code: 501 });
+  if (!target) return reply(null, { message: 'newsletter not found', code: 404 });
+  if (queryId === DELETE && target.owner !== me) return reply(null, { message: 'only the owner can delete a channel', code: 403 });
+  operation[1](target);
+  network.state.changed();
+  return reply({ [operation[0]]: { id: target.id } });
+}

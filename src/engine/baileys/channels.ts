@@ -1,0 +1,81 @@
+import type { WASocket } from 'baileys';
+import { notFound } from '../../errors.ts';
+import type { AuthStateRepository } from '../../store/repositories.ts';
+import type { Channel, ChannelEngine } from '../channels.ts';
+
+const CATEGORY = 'zapd';
+const ID = 'channels';
+
+interface Metadata {
+  id?: string;
+  thread_metadata?: { name?: { text?: string }; description?: { text?: string }; invite?: string; subscribers_count?: string; verification?: string };
+  viewer_metadata?: { role?: string };
+}
+
+function toChannel(metadata: Metadata | null | undefined, key: string): Channel {
+  if (!metadata?.id) throw notFound(`Channel '${key}' not found`);
+  const thread = metadata.thread_metadata ?? {};
+  const role = metadata.viewer_metadata?.role;
+  return {
+    id: metadata.id,
+    name: thread.name?.text ?? '',
+    description: thread.description?.text ?? '',
+    invite: `https://whatsapp.com/channel/${thread.invite ?? ''}`,
+    picture: null,
+    preview: null,
+    verified: thread.verification === 'VERIFIED',
+    role: role === 'OWNER' || role === 'ADMIN' || role === 'SUBSCRIBER' ? role : 'GUEST',
+    subscribersCount: Number(thread.subscribers_count ?? 0),
+  };
+}
+
+/** WhatsApp answers an unknown channel with a GraphQL error carrying 404. */
+async function lookup<T>(run: () => Promise<T>, key: string): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if ((error as { output?: { statusCode?: number } }).output?.statusCode === 404) throw notFound(`Channel '${key}' not found`);
+    throw error;
+  }
+}
+
+/** Baileys has no "channels I follow" query; the ones followed or created through zapd are remembered. */
+export function channelVerbs(socket: () => WASocket, session: string, repository: AuthStateRepository): ChannelEngine {
+  const known = async (): Promise<string[]> => {
+    const stored = (await repository.get(session, CATEGORY, [ID])).get(ID);
+    return stored ? (JSON.parse(stored) as string[]) : [];
+  };
+  const remember = async (id: string, keep: boolean) => {
+    const ids = new Set(await known());
+    if (keep) ids.add(id);
+    else ids.delete(id);
+    await repository.write(session, [{ category: CATEGORY, id: ID, value: JSON.stringify([...ids]) }]);
+  };
+  const metadata = (idOrInvite: string) => {
+    const byId = idOrInvite.endsWith('@newsletter');
+    const key = byId ? idOrInvite : idOrInvite.replace(/^https?:\/\/(www\.)?whatsapp\.com\/channel\//, '');
+    return lookup(async () => toChannel((await socket().newsletterMetadata(byId ? 'jid' : 'invite', key)) as Metadata | null, idOrInvite), idOrInvite);
+  };
+  return {
+    async channelCreate(name, description) {
+      const created = await socket().newsletterCreate(name, description);
+      await remember(created.id, true);
+      return metadata(created.id);
+    },
+    channelGet: metadata,
+    async channelList() {
+      const channels = await Promise.all((await known()).map((id) => metadata(id).catch(() => undefined)));
+      return channels.filter((channel): channel is Channel => channel !== undefined);
+    },
+    async channelDelete(id) {
+      await lookup(() => socket().newsletterDelete(id), id);
+      await remember(id, false);
+    },
+    async channelAction(id, action) {
+      const calls = { follow: 'newsletterFollow', unfollow: 'newsletterUnfollow', mute: 'newsletterMute', unmute: 'newsletterUnmute' } as const;
+      await lookup(() => socket()[calls[action]](id), id);
+      if (action === 'follow') await remember(id, true);
+      if (action === 'unfollow') await remember(id, false);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// Channels (newsletters) in WAHA's shape.
+
+export interface Channel {
+  id: string;
+  name: string;
+  description: string;
+  invite: string;
+  picture: string | null;
+  preview: string | null;
+  verified: boolean;
+  role: 'OWNER' | 'ADMIN' | 'SUBSCRIBER' | 'GUEST';
+  subscribersCount: number;
+}
+
+export interface ChannelEngine {
+  channelCreate(name: string, description?: string): Promise<Channel>;
+  /** By `…@newsletter` id or invite code. */
+  channelGet(idOrInvite: string): Promise<Channel>;
+  /** The channels this account owns or follows (the ones it created or followed through zapd). */
+  channelList(): Promise<Channel[]>;
+  channelDelete(id: string): Promise<void>;
+  channelAction(id: string, action: 'follow' | 'unfollow' | 'mute' | 'unmute'): Promise<void>;
+}
