@@ -32,45 +32,78 @@ export interface Recorder {
   stop(): Promise<void>;
 }
 
+const BATCH = 200;
+
+interface Pending {
+  event: ZapdEvent;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; config: Config; onEnqueued: () => void }): Recorder {
   const { bus, store, config } = options;
-  // One event at a time, in publish order: outbox sequence numbers are what keeps a lane in order.
-  let previous: Promise<void> = Promise.resolve();
-  const unsubscribe = bus.subscribe((event) => {
-    const recorded = previous.then(() => record(event));
-    previous = recorded.catch(() => undefined);
-    return recorded;
-  });
+  // Events are written in publish order (outbox sequence numbers keep each lane in order), and
+  // whatever queued up while a transaction ran goes into the next one together.
+  const queue: Pending[] = [];
+  let draining: Promise<void> | undefined;
+  const drain = (): Promise<void> =>
+    (draining ??= (async () => {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, BATCH);
+        try {
+          await recordBatch(batch.map((pending) => pending.event));
+          for (const pending of batch) pending.resolve();
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    })().finally(() => {
+      draining = undefined;
+    }));
+  const unsubscribe = bus.subscribe(
+    (event) =>
+      new Promise<void>((resolve, reject) => {
+        queue.push({ event, resolve, reject });
+        void drain();
+      }),
+  );
   return {
     async stop() {
       unsubscribe();
-      await previous;
+      while (draining) await draining;
     },
   };
 
-  async function record(event: ZapdEvent): Promise<void> {
-    const session = await store.sessions.get(event.session);
-    const receivers = receiversFor(event.event, session?.config, config.webhook);
-    const body = JSON.stringify(event);
+  async function recordBatch(events: ZapdEvent[]): Promise<void> {
+    const configs = new Map<string, Record<string, unknown> | undefined>();
+    for (const event of events) {
+      if (!configs.has(event.session)) configs.set(event.session, (await store.sessions.get(event.session))?.config);
+    }
+    let enqueued = false;
     await store.db.transaction().execute(async (trx) => {
-      await trx.insertInto('events').values({ id: event.id, session: event.session, name: event.event, body, created_at: event.timestamp }).execute();
-      if (event.event === 'message.any') {
-        const message = event.payload as Message;
-        await MessageRepository.save(trx, event.session, message);
-        const pushName = (message._data as { pushName?: unknown } | null)?.pushName;
-        const sender = message.participant ?? message.from;
-        if (!message.fromMe && typeof pushName === 'string' && sender.endsWith('@c.us')) await ContactRepository.remember(trx, event.session, sender, pushName);
+      for (const event of events) {
+        const receivers = receiversFor(event.event, configs.get(event.session), config.webhook);
+        const body = JSON.stringify(event);
+        await trx.insertInto('events').values({ id: event.id, session: event.session, name: event.event, body, created_at: event.timestamp }).execute();
+        if (event.event === 'message.any') {
+          const message = event.payload as Message;
+          await MessageRepository.save(trx, event.session, message);
+          const pushName = (message._data as { pushName?: unknown } | null)?.pushName;
+          const sender = message.participant ?? message.from;
+          if (!message.fromMe && typeof pushName === 'string' && sender.endsWith('@c.us')) await ContactRepository.remember(trx, event.session, sender, pushName);
+        }
+        if (event.event === 'message.ack') {
+          const ack = event.payload as MessageAck;
+          await MessageRepository.ack(trx, event.session, chatOf(ack), ack.id, ack.ack);
+        }
+        const lane = laneOf(event);
+        await Outbox.enqueue(
+          trx,
+          receivers.map((receiver) => ({ eventId: event.id, session: event.session, lane: `${receiver.url}|${lane}`, receiver, body })),
+        );
+        enqueued ||= receivers.length > 0;
       }
-      if (event.event === 'message.ack') {
-        const ack = event.payload as MessageAck;
-        await MessageRepository.ack(trx, event.session, chatOf(ack), ack.id, ack.ack);
-      }
-      const lane = laneOf(event);
-      await Outbox.enqueue(
-        trx,
-        receivers.map((receiver) => ({ eventId: event.id, session: event.session, lane: `${receiver.url}|${lane}`, receiver, body })),
-      );
     });
-    if (receivers.length > 0) options.onEnqueued();
+    if (enqueued) options.onEnqueued();
   }
 }
