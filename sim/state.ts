@@ -81,6 +81,8 @@ export interface NewsletterRecord {
   owner: string;
   followers: string[];
   muted: string[];
+  /** Posts, oldest first: the message proto as the owner sent it (channels are not end-to-end encrypted). */
+  messages?: Array<{ serverId: number; id: string; t: number; type: string; plaintext: string }>;
 }
 
 export interface SimulatorData {

@@ -6,7 +6,7 @@ import type { Connection } from '../connection.ts';
 import type { Network } from '../network.ts';
 import { answerAppState } from './app-state.ts';
 import { answerGroups } from './groups.ts';
-import { answerMex } from './newsletters.ts';
+import { answerMex, answerNewsletter } from './newsletters.ts';
 import { answerBlocklist, answerPrivacy } from './privacy.ts';
 import { answerEncrypt } from './prekeys.ts';
 import { answerLinkCode } from './link-code.ts';
@@ -26,6 +26,7 @@ const HANDLERS: Record<string, IqHandler> = {
   usync: answerUsync,
   'w:g2': answerGroups,
   'w:mex': answerMex,
+  newsletter: answerNewsletter,
   'w:sync:app:state': answerAppState,
   blocklist: answerBlocklist,
   privacy: answerPrivacy,

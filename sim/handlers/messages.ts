@@ -7,6 +7,7 @@ import type { Connection } from '../connection.ts';
 import type { Network } from '../network.ts';
 import type { AccountRecord } from '../state.ts';
 import { relayGroupMessage } from './groups.ts';
+import { relayNewsletterMessage } from './newsletters.ts';
 
 const now = () => String(Math.floor(Date.now() / 1000));
 
@@ -35,10 +36,7 @@ export function relayMessage(network: Network, connection: Connection, node: Bin
   const destination = jidDecode(to);
   if (destination?.server === 'g.us') return relayGroupMessage(network, connection, node, (extra) => ack(connection, node, extra));
   if (to === 'status@broadcast') return relayStatus(network, connection, node, (extra) => ack(connection, node, extra));
-  if (destination?.server === 'newsletter') {
-    ack(connection, node, { error: '501' });
-    return;
-  }
+  if (destination?.server === 'newsletter') return relayNewsletterMessage(network, connection, node, (extra) => ack(connection, node, extra));
   const recipient = resolveJid(network.state, to);
   if (!recipient) {
     ack(connection, node, { error: '404' });

@@ -88,3 +88,52 @@ export function answerMex(network: Network, connection: Connection, node: Binary
   network.state.changed();
   return reply({ [operation[0]]: { id: target.id } });
 }
+
+/** A post to a channel: stored with a server id and pushed to every follower's devices. */
+export function relayNewsletterMessage(network: Network, connection: Connection, node: BinaryNode, ack: (extra?: Record<string, string>) => void): void {
+  const me = connection.phone ?? '';
+  const newsletter = network.state.data.newsletters?.[node.attrs.to ?? ''];
+  if (!newsletter) return ack({ error: '404' });
+  if (newsletter.owner !== me) return ack({ error: '403' });
+  const plaintext = getBinaryNodeChild(node, 'plaintext');
+  if (!(plaintext?.content instanceof Uint8Array)) return ack({ error: '400' });
+  const messages = (newsletter.messages ??= []);
+  const post = { serverId: (messages.at(-1)?.serverId ?? 100) + 1, id: node.attrs.id ?? '', t: Math.floor(Date.now() / 1000), type: node.attrs.type ?? 'text', plaintext: Buffer.from(plaintext.content).toString('base64') };
+  messages.push(post);
+  network.state.changed();
+  ack({ server_id: String(post.serverId) });
+  for (const phone of newsletter.followers) {
+    const account = network.state.account(phone);
+    if (!account) continue;
+    for (const device of network.linkedDevices(account)) {
+      if (phone === me && device.id === connection.device) continue;
+      network.deliver(account, device.id, {
+        tag: 'notification',
+        attrs: { from: newsletter.id, type: 'newsletter', id: randomBytes(8).toString('hex'), t: String(post.t) },
+        content: [postNode(post)],
+      });
+    }
+  }
+}
+
+function postNode(post: NonNullable<NewsletterRecord['messages']>[number]): BinaryNode {
+  return {
+    tag: 'message',
+    attrs: { server_id: String(post.serverId), message_id: post.id, t: String(post.t), type: post.type },
+    content: [{ tag: 'plaintext', attrs: {}, content: Buffer.from(post.plaintext, 'base64') }],
+  };
+}
+
+/** `newsletter` iq: message_updates (recent posts) and live_updates (subscription). */
+export function answerNewsletter(network: Network, connection: Connection, node: BinaryNode): void {
+  const newsletter = network.state.data.newsletters?.[node.attrs.to ?? ''];
+  if (!newsletter) return network.replyError(connection, node, 404, 'item-not-found');
+  const updates = getBinaryNodeChild(node, 'message_updates');
+  if (updates) {
+    const count = Math.max(1, Math.min(100, Number(updates.attrs.count ?? 20)));
+    const posts = (newsletter.messages ?? []).slice(-count);
+    return network.reply(connection, node, [{ tag: 'message_updates', attrs: {}, content: [{ tag: 'messages', attrs: { jid: newsletter.id }, content: posts.map(postNode) }] }]);
+  }
+  if (getBinaryNodeChild(node, 'live_updates')) return network.reply(connection, node, [{ tag: 'live_updates', attrs: { duration: '300' } }]);
+  network.replyError(connection, node, 501, 'feature-not-implemented');
+}

@@ -1,4 +1,5 @@
 // Channels (newsletters) in WAHA's shape.
+import type { Message } from './dto.ts';
 
 export interface Channel {
   id: string;
@@ -20,4 +21,6 @@ export interface ChannelEngine {
   channelList(): Promise<Channel[]>;
   channelDelete(id: string): Promise<void>;
   channelAction(id: string, action: 'follow' | 'unfollow' | 'mute' | 'unmute'): Promise<void>;
+  /** The channel's latest posts, newest last. */
+  channelMessages(id: string, limit: number): Promise<Message[]>;
 }

@@ -1,7 +1,10 @@
-import type { WASocket } from 'baileys';
+import { getBinaryNodeChildren, proto } from 'baileys';
+import type { BinaryNode, WASocket } from 'baileys';
 import { notFound } from '../../errors.ts';
 import type { AuthStateRepository } from '../../store/repositories.ts';
 import type { Channel, ChannelEngine } from '../channels.ts';
+import type { Message } from '../dto.ts';
+import { toWahaMessage } from './message-mapper.ts';
 
 const CATEGORY = 'zapd';
 const ID = 'channels';
@@ -40,7 +43,21 @@ async function lookup<T>(run: () => Promise<T>, key: string): Promise<T> {
 }
 
 /** Baileys has no "channels I follow" query; the ones followed or created through zapd are remembered. */
-export function channelVerbs(socket: () => WASocket, session: string, repository: AuthStateRepository): ChannelEngine {
+/** Posts in a `message_updates` answer: `<messages><message server_id t><plaintext>…` (not encrypted). */
+function postsOf(result: BinaryNode, jid: string, me: string): Message[] {
+  const updates = getBinaryNodeChildren(result, 'message_updates');
+  const lists = updates.flatMap((update) => getBinaryNodeChildren(update, 'messages'));
+  return lists
+    .flatMap((list) => getBinaryNodeChildren(list, 'message'))
+    .flatMap((node) => {
+      const plaintext = getBinaryNodeChildren(node, 'plaintext')[0]?.content;
+      if (!(plaintext instanceof Uint8Array)) return [];
+      const message = { key: { remoteJid: jid, id: node.attrs.server_id ?? node.attrs.message_id ?? '', fromMe: false }, message: proto.Message.decode(plaintext), messageTimestamp: Number(node.attrs.t ?? 0) };
+      return [toWahaMessage(message, { me, source: 'app' })];
+    });
+}
+
+export function channelVerbs(socket: () => WASocket, session: string, repository: AuthStateRepository, me: () => string): ChannelEngine {
   const known = async (): Promise<string[]> => {
     const stored = (await repository.get(session, CATEGORY, [ID])).get(ID);
     return stored ? (JSON.parse(stored) as string[]) : [];
@@ -70,6 +87,10 @@ export function channelVerbs(socket: () => WASocket, session: string, repository
     async channelDelete(id) {
       await lookup(() => socket().newsletterDelete(id), id);
       await remember(id, false);
+    },
+    async channelMessages(id, limit) {
+      const result = await lookup(() => socket().newsletterFetchMessages(id, limit, 0, 0), id);
+      return postsOf(result, id, me());
     },
     async channelAction(id, action) {
       const calls = { follow: 'newsletterFollow', unfollow: 'newsletterUnfollow', mute: 'newsletterMute', unmute: 'newsletterUnmute' } as const;

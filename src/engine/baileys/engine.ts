@@ -75,7 +75,7 @@ export class BaileysEngine implements Engine {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
     this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
     this.labelBook = new LabelBook(options.session, options.authState);
-    Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook), channelVerbs(() => this.openSocket(), options.session, options.authState));
+    Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook), channelVerbs(() => this.openSocket(), options.session, options.authState, () => this.meId()));
     this.messaging = new Messaging({
       socket: () => this.openSocket(),
       me: () => this.meId(),

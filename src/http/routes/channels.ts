@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { RoutePlugin } from '../deps.ts';
 import { ErrorResponse } from '../schemas/common.ts';
+import { MessageSchema } from '../schemas/messages.ts';
 import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['📢 Channels'];
@@ -45,6 +46,12 @@ export const channelRoutes: RoutePlugin = async (app, { sessions }) => {
       await (await engine(request.params.session)).channelDelete(request.params.id);
       return { success: true };
     },
+  );
+  const PreviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) });
+  app.get<{ Params: Static<typeof ChannelParams>; Querystring: Static<typeof PreviewQuery> }>(
+    '/api/:session/channels/:id/messages/preview',
+    { schema: { tags, summary: "The channel's latest posts", params: ChannelParams, querystring: PreviewQuery, response: { 200: Type.Array(MessageSchema), ...errors } } },
+    async (request) => (await engine(request.params.session)).channelMessages(request.params.id, request.query.limit ?? 10),
   );
   for (const action of ['follow', 'unfollow', 'mute', 'unmute'] as const) {
     app.post<{ Params: Static<typeof ChannelParams> }>(

@@ -4,10 +4,9 @@ import type { RoutePlugin } from '../deps.ts';
 import { errorBody } from '../plugins/errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 
-const SEARCH = 'channel search and channel message previews are not implemented yet (Baileys 7.0.0-rc14 has no search verbs, and zapd does not parse message_updates yet)';
+const SEARCH = 'channel search is not implemented: Baileys 7.0.0-rc14 has no search verbs';
 
 const UNSUPPORTED: Array<{ tag: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; reason: string }> = [
-  { tag: '📢 Channels', method: 'GET', url: '/api/:session/channels/:id/messages/preview', reason: SEARCH },
   ...['by-view', 'by-text'].map((by) => ({ tag: '📢 Channels', method: 'POST' as const, url: `/api/:session/channels/search/${by}`, reason: SEARCH })),
   ...['views', 'countries', 'categories'].map((list) => ({ tag: '📢 Channels', method: 'GET' as const, url: `/api/:session/channels/search/${list}`, reason: SEARCH })),
 ];
