@@ -23,6 +23,8 @@ export interface Config {
   waRootKey?: string;
   publicUrl?: string;
   allowPrivateMediaUrls: boolean;
+  /** Seconds media files are kept before they are deleted; 0 keeps them. */
+  mediaLifetimeSeconds: number;
   version: string;
 }
 
@@ -83,6 +85,12 @@ export function loadConfig(env: Env = process.env): Config {
     .filter(Boolean);
   const hmacKey = first(env, ['WHATSAPP_HOOK_HMAC_KEY', 'ZAPD_WEBHOOK_HMAC_KEY']);
 
+  const lifetimeText = first(env, ['ZAPD_MEDIA_LIFETIME_SECONDS', 'WHATSAPP_FILES_LIFETIME']) ?? '0';
+  const mediaLifetimeSeconds = Number(lifetimeText);
+  if (!Number.isInteger(mediaLifetimeSeconds) || mediaLifetimeSeconds < 0) {
+    throw new ConfigError(`WHATSAPP_FILES_LIFETIME must be a whole number of seconds, got '${lifetimeText}'`);
+  }
+
   const apiKey = first(env, ['ZAPD_API_KEY', 'WHATSAPP_API_KEY', 'WAHA_API_KEY']);
   const waRootKey = first(env, ['ZAPD_WA_ROOT_KEY']);
   const publicUrl = first(env, ['ZAPD_BASE_URL', 'WAHA_BASE_URL']);
@@ -100,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...(waRootKey ? { waRootKey } : {}),
     ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     allowPrivateMediaUrls: flag(env, ['ZAPD_ALLOW_PRIVATE_MEDIA_URLS'], false),
+    mediaLifetimeSeconds,
     version: packageVersion(),
   };
 }

@@ -39,6 +39,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // Rows left by a previous run (a crash, a kill -9) go out first.
   dispatcher.start();
   const mediaStorage = new MediaStorage(config.dataDir);
+  // WAHA's WHATSAPP_FILES_LIFETIME: media files are swept once they are older than that.
+  const sweep =
+    config.mediaLifetimeSeconds > 0
+      ? setInterval(() => void mediaStorage.expire(config.mediaLifetimeSeconds).catch((error: unknown) => logger.warn({ err: error }, 'media sweep failed')), Math.min(60_000, config.mediaLifetimeSeconds * 500)).unref()
+      : undefined;
   let url = config.publicUrl ?? '';
   const sessions = new SessionManager({ config, store, bus, logger, mediaStorage, publicUrl: () => config.publicUrl ?? url });
   bus.subscribe((event) => {
@@ -66,6 +71,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     stop() {
       stopped ??= (async () => {
+        clearInterval(sweep);
         await app.close();
         await sessions.shutdown();
         await recorder.stop();

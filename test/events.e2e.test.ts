@@ -114,6 +114,9 @@ describe('events end to end', () => {
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), png);
     const escape = await sandbox.zapd.api('GET', '/api/files/main/..%2F..%2Fzapd.sqlite');
     assert.equal(escape.status, 404);
+    const path = new URL(media.url).pathname;
+    assert.equal((await sandbox.zapd.api('DELETE', path)).status, 200);
+    assert.equal((await sandbox.zapd.api('GET', path)).status, 404);
   });
 
   test('acks go SERVER → DEVICE → READ for a message we send', async () => {

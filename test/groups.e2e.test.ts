@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from './support/wait.ts';
-import { startSandbox, type Sandbox } from './support/zapd.ts';
+import WebSocket from 'ws';
+import { startSandbox, TEST_API_KEY, type Sandbox } from './support/zapd.ts';
 
 const ME = '15550009000';
 const HANK = '15550009001';
@@ -18,6 +19,8 @@ interface GroupBody {
 describe('groups end to end', () => {
   let sandbox: Sandbox;
   let groupId = '';
+  let socket: WebSocket;
+  const frames: Array<{ event: string; payload: Record<string, unknown> }> = [];
   const admin = <T>(method: string, path: string, body?: unknown) => sandbox.admin<T>(method, path, body);
 
   before(async () => {
@@ -25,8 +28,12 @@ describe('groups end to end', () => {
     await sandbox.linkSession('main', ME);
     await admin('POST', '/accounts', { phone: HANK, pushName: 'Hank' });
     await admin('POST', '/accounts', { phone: IRIS, pushName: 'Iris' });
+    socket = new WebSocket(`${sandbox.zapd.url.replace('http', 'ws')}/ws?session=main&events=*&x-api-key=${TEST_API_KEY}`);
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as (typeof frames)[number]));
+    await new Promise((resolve) => socket.once('open', resolve));
   });
   after(async () => {
+    socket.close();
     await sandbox.close();
   });
 
@@ -41,6 +48,7 @@ describe('groups end to end', () => {
     assert.deepEqual((await zapd.api('GET', '/api/main/groups/count')).body, { count: 1 });
     assert.equal((await zapd.api<GroupBody>('GET', `/api/main/groups/${groupId}`)).body.subject, 'Launch crew');
     await waitFor('hank to see the group', async () => (await admin<GroupBody[]>('GET', `/accounts/${HANK}/groups`)).some((group) => group.id === groupId));
+    await waitFor('group.join for the new group', () => frames.some((frame) => frame.event === 'group.join' && frame.payload.id === groupId));
   });
 
   test('messages go both ways in the group', async () => {
@@ -84,6 +92,9 @@ describe('groups end to end', () => {
     const removed = await zapd.api<Array<{ id: string; status: string }>>('POST', `/api/main/groups/${groupId}/participants/remove`, { participants: [{ id: IRIS }] });
     assert.deepEqual(removed.body, [{ id: `${IRIS}@c.us`, status: '200' }]);
     await waitFor('iris to be out', async () => !(await admin<GroupBody[]>('GET', `/accounts/${IRIS}/groups`)).some((group) => group.id === groupId));
+    await waitFor('group.v2.participants remove', () =>
+      frames.some((frame) => frame.event === 'group.v2.participants' && frame.payload.type === 'remove' && JSON.stringify(frame.payload.participants).includes(`${IRIS}@c.us`)),
+    );
     const promoted = await zapd.api('POST', `/api/main/groups/${groupId}/admin/promote`, { participants: [{ id: HANK }] });
     assert.equal(promoted.status, 201);
     const participants = await zapd.api<Array<{ id: string; role: string }>>('GET', `/api/main/groups/${groupId}/participants`);

@@ -129,6 +129,9 @@ describe('messaging end to end', () => {
     const incoming = `false_${CAROL}@c.us_${id}`;
     await waitFor('the incoming message', async () => (await zapd.api<Array<{ id: string }>>('GET', `/api/main/chats/${CAROL}@c.us/messages`)).body.some((message) => message.id === incoming));
     assert.equal((await zapd.api('POST', '/api/sendSeen', { session: 'main', chatId: CAROL, messageIds: [incoming] })).status, 201);
+    const read = await zapd.api<{ ids: string[] }>('POST', `/api/main/chats/${CAROL}@c.us/messages/read`);
+    assert.equal(read.status, 201);
+    assert.ok(read.body.ids.includes(incoming));
     await waitFor('carol sees the blue ticks', async () => (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages?sent=true`)).some((message) => message.id === id && (message.ack ?? 0) >= 3));
     const starred = await zapd.api('PUT', '/api/star', { session: 'main', chatId: CAROL, messageId: incoming, star: true });
     assert.equal(starred.status, 200, JSON.stringify(starred.body));

@@ -1,5 +1,5 @@
 // Media of incoming messages, downloaded once and kept under the data dir, served at /api/files.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 const EXTENSIONS: Record<string, string> = {
@@ -60,6 +60,24 @@ export class MediaStorage {
     } catch {
       return false;
     }
+  }
+
+  /** Deletes files older than `lifetimeSeconds`; returns how many. */
+  async expire(lifetimeSeconds: number, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const sessions = await readdir(this.root).catch(() => [] as string[]);
+    for (const session of sessions) {
+      const directory = join(this.root, session);
+      for (const file of await readdir(directory).catch(() => [] as string[])) {
+        const path = join(directory, file);
+        const info = await stat(path).catch(() => undefined);
+        if (info?.isFile() && now - info.mtimeMs > lifetimeSeconds * 1000) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   async deleteSession(session: string): Promise<void> {
