@@ -363,8 +363,11 @@ export class Network {
           return handleChatState(this, connection, node);
         case 'ack':
           return this.acknowledged(connection, node);
-        case 'notification':
         case 'call':
+          // No calls are simulated; the server still acknowledges call signalling (offer/reject).
+          if (node.attrs.id) connection.send({ tag: 'ack', attrs: { class: 'call', id: node.attrs.id, from: node.attrs.to ?? 's.whatsapp.net' } });
+          return;
+        case 'notification':
           return;
         default:
           this.logger.debug({ tag: node.tag }, 'ignoring unknown stanza');

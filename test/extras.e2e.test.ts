@@ -41,6 +41,19 @@ describe('more of the API end to end', () => {
     assert.equal((await zapd.api('POST', '/api/main/status/delete', { id: posted.body.id })).status, 201);
   });
 
+  test('status image, server environment, call reject', async () => {
+    const { zapd } = sandbox;
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200', 'hex').toString('base64');
+    const image = await zapd.api<{ id: string }>('POST', '/api/main/status/image', { file: { mimetype: 'image/png', data: png }, caption: 'behind the scenes', contacts: [`${KAI}@c.us`] });
+    assert.equal(image.status, 201, JSON.stringify(image.body));
+    await waitFor('kai sees the image status', async () => (await kaiMessages()).some((message) => message.chat === 'status@broadcast' && message.type === 'imageMessage'));
+    const environment = await zapd.api<{ version: string; engine: string; WHATSAPP_API_KEY: string }>('GET', '/api/server/environment?all=true');
+    assert.equal(environment.body.engine, 'NOWEB');
+    assert.equal(environment.body.WHATSAPP_API_KEY, '***', 'secrets are masked');
+    const rejected = await zapd.api('POST', '/api/main/calls/reject', { from: `${KAI}@c.us`, id: 'ABCDEF0123456789' });
+    assert.equal(rejected.status, 201, JSON.stringify(rejected.body));
+  });
+
   test('an event message and a pinned message', async () => {
     const { zapd } = sandbox;
     const event = await zapd.api<{ id: string }>('POST', '/api/main/events', { chatId: `${KAI}@c.us`, event: { name: 'Launch party', startTime: Math.floor(Date.now() / 1000) + 3600, location: { name: 'Rooftop' } } });

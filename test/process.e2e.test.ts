@@ -42,3 +42,26 @@ test('starts with a generated API key, serves it, and stops cleanly on SIGTERM',
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('POST /api/server/stop stops the server gracefully', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-process-'));
+  const port = 38000 + Math.floor(Math.random() * 1000);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH, ZAPD_DATA_DIR: dataDir, PORT: String(port), ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: 'stop-key', ZAPD_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitFor('zapd to listen', () => output.includes('listening on'), 30_000);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const stop = await fetch(`http://127.0.0.1:${port}/api/server/stop`, { method: 'POST', headers: { 'x-api-key': 'stop-key', 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(stop.status, 201);
+    assert.equal(await exited, 0);
+    assert.ok(output.includes('stopping (api stop)'));
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
