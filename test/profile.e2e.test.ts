@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Jimp } from 'jimp';
 import { waitFor } from './support/wait.ts';
-import { startSandbox, type Sandbox } from './support/zapd.ts';
+import WebSocket from 'ws';
+import { startSandbox, TEST_API_KEY, type Sandbox } from './support/zapd.ts';
 
 const ME = '15550010000';
 const JADE = '15550010001';
@@ -38,8 +39,14 @@ describe('profile and presence end to end', () => {
 
   test("a contact's presence is subscribed to and reported", async () => {
     const { zapd } = sandbox;
+    const socket = new WebSocket(`${zapd.url.replace('http', 'ws')}/ws?session=main&events=presence.update&x-api-key=${TEST_API_KEY}`);
+    const frames: Array<{ payload: { id: string; presences: Array<{ lastKnownPresence: string }> } }> = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as (typeof frames)[number]));
+    await new Promise((resolve) => socket.once('open', resolve));
     assert.equal((await zapd.api('POST', `/api/main/presence/${JADE}@c.us/subscribe`)).status, 201);
     await admin('POST', `/accounts/${JADE}/presence`, { type: 'available' });
+    await waitFor('a presence.update event', () => frames.some((frame) => frame.payload.id === `${JADE}@c.us` && frame.payload.presences.some((presence) => presence.lastKnownPresence === 'online')));
+    socket.close();
     await waitFor('jade online', async () => {
       const all = await zapd.api<Array<{ id: string; presences: Array<{ lastKnownPresence: string }> }>>('GET', '/api/main/presence');
       return all.body.some((chat) => chat.id === `${JADE}@c.us` && chat.presences.some((presence) => presence.lastKnownPresence === 'online'));
