@@ -117,6 +117,8 @@ describe('more of the API end to end', () => {
       socket.close();
     }
     assert.equal((await zapd.api('POST', `/api/main/chats/${KAI}@c.us/unread`)).status, 201);
+    assert.equal((await zapd.api('POST', `/api/main/chats/${KAI}@c.us/pin`)).status, 201);
+    assert.equal((await zapd.api('POST', `/api/main/chats/${KAI}@c.us/unpin`)).status, 201);
     const renamed = await zapd.api('PUT', '/api/main/profile/name', { name: 'Zapd Bot' });
     assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
     const saved = await zapd.api('PUT', `/api/main/contacts/${KAI}@c.us`, { firstName: 'Kai', lastName: 'Doe' });

@@ -81,6 +81,7 @@ export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, Lab
   /** Phone ↔ LID pairs the engine knows. */
   lids(): Promise<Array<{ lid: string; pn: string }>>;
   archive(chatId: string, archived: boolean): Promise<void>;
+  pinChat(chatId: string, pinned: boolean): Promise<void>;
   markUnread(chatId: string): Promise<void>;
   /** Saves the contact to the account's address book (app state, synced to the phone). */
   saveContact(chatId: string, name: { firstName: string; lastName?: string }): Promise<void>;

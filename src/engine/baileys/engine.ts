@@ -139,6 +139,9 @@ export class BaileysEngine implements Engine {
   markUnread(chatId: string): Promise<void> {
     return this.messaging.markUnread(chatId);
   }
+  pinChat(chatId: string, pinned: boolean): Promise<void> {
+    return this.messaging.pinChat(chatId, pinned);
+  }
   saveContact(chatId: string, name: { firstName: string; lastName?: string }): Promise<void> {
     return this.messaging.saveContact(chatId, name);
   }

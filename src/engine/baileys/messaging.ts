@@ -155,6 +155,10 @@ export class Messaging {
     await this.context.socket().chatModify({ archive: archived, lastMessages: this.lastMessages(jid) }, jid);
   }
 
+  async pinChat(chatId: string, pinned: boolean): Promise<void> {
+    await this.context.socket().chatModify({ pin: pinned }, toWhatsAppJid(chatId));
+  }
+
   async markUnread(chatId: string): Promise<void> {
     const jid = toWhatsAppJid(chatId);
     await this.context.socket().chatModify({ markRead: false, lastMessages: this.lastMessages(jid) }, jid);

@@ -197,6 +197,8 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
     ['archive', 'Archive the chat', (engine: Engine, chatId: string) => engine.archive(chatId, true)],
     ['unarchive', 'Unarchive the chat', (engine: Engine, chatId: string) => engine.archive(chatId, false)],
     ['unread', 'Mark the chat as unread', (engine: Engine, chatId: string) => engine.markUnread(chatId)],
+    ['pin', 'Pin the chat to the top of the list (zapd)', (engine: Engine, chatId: string) => engine.pinChat(chatId, true)],
+    ['unpin', 'Unpin the chat (zapd)', (engine: Engine, chatId: string) => engine.pinChat(chatId, false)],
   ] as const) {
     app.post<{ Params: ChatParamsType }>(
       `/api/:session/chats/:chatId/${action}`,
