@@ -2,6 +2,7 @@ import type { RoutePlugin } from '../deps.ts';
 import { authRoutes } from './auth.ts';
 import { channelRoutes } from './channels.ts';
 import { chatRoutes } from './chats.ts';
+import { dashboardRoutes } from './dashboard.ts';
 import { chattingRoutes } from './chatting.ts';
 import { contactRoutes, lidRoutes } from './contacts.ts';
 import { eventMessageRoutes } from './events.ts';
@@ -17,4 +18,4 @@ import { unsupportedRoutes } from './unsupported.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, channelRoutes, unsupportedRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, channelRoutes, dashboardRoutes, unsupportedRoutes];

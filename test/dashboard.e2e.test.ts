@@ -1,0 +1,61 @@
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core): link a session by
+// QR through the simulator, send a message a virtual contact receives, and see the reply arrive.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitFor } from './support/wait.ts';
+import { startSandbox, TEST_API_KEY, type Sandbox } from './support/zapd.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CONTACT = '15550030001';
+const shots = new URL('../docs/screenshots/', import.meta.url).pathname;
+
+describe('dashboard', { skip: existsSync(CHROMIUM) ? false : `needs Debian's Chromium at ${CHROMIUM} (apt-get install chromium)` }, () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  before(async () => {
+    sandbox = await startSandbox();
+    await sandbox.admin('POST', '/accounts', { phone: CONTACT, pushName: 'Lena' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.close();
+  });
+
+  test('link by QR, send, and see the reply', async () => {
+    await page.goto(`${sandbox.zapd.url}/dashboard`);
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('web');
+    await page.getByRole('button', { name: 'Create session' }).click();
+
+    const qr = page.locator('#qr[data-value]');
+    await qr.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: `${shots}qr.png` });
+    const value = await qr.getAttribute('data-value');
+    assert.ok(value);
+    await sandbox.simulator.scan(value, '15550030000');
+    await page.locator('tr[data-session="web"] [data-status="WORKING"]').waitFor({ timeout: 20_000 });
+    await page.locator('#account').getByText('15550030000@c.us').waitFor();
+    await page.screenshot({ path: `${shots}working.png` });
+
+    await page.locator('tr[data-session="web"]').getByRole('button', { name: 'Chats' }).click();
+    await page.getByLabel('To', { exact: true }).fill(CONTACT);
+    await page.getByLabel('Message', { exact: true }).fill('hello from the dashboard');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await waitFor('the contact to receive it', async () =>
+      (await sandbox.admin<Array<{ text: string }>>('GET', `/accounts/${CONTACT}/messages`)).some((message) => message.text === 'hello from the dashboard'),
+    );
+    await sandbox.admin('POST', `/accounts/${CONTACT}/send`, { to: '15550030000', text: 'hi dashboard 👋' });
+    await page.locator('#messages').getByText('hi dashboard 👋').waitFor({ timeout: 15_000 });
+    await page.locator('#events').getByText('message.any').first().waitFor();
+    await page.screenshot({ path: `${shots}chat.png`, fullPage: true });
+  });
+});
