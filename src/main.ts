@@ -59,7 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     return ['STOPPED', 'STARTING', 'SCAN_QR_CODE', 'WORKING', 'FAILED'].map((status) => [{ status }, counts.get(status) ?? 0]);
   });
   metrics.gauge('zapd_webhook_outbox_pending', 'Webhook deliveries waiting in the outbox', async () => [[{}, await outbox.pendingCount()]]);
-  const app = await buildApp({ config, store, logger, sessions, bus, mediaStorage, metrics, apiKey, startedAt: Date.now() });
+  const app = await buildApp({ config, store, logger, sessions, bus, mediaStorage, metrics, outbox, wakeDeliveries: () => dispatcher.wake(), apiKey, startedAt: Date.now() });
   await app.listen({ host: config.host, port: config.port });
   const { port } = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

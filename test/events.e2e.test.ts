@@ -38,6 +38,7 @@ describe('events end to end', () => {
             customHeaders: [{ name: 'X-Tenant', value: 'acme' }],
           },
           { url: flaky.url, events: ['session.status'], retries: { policy: 'constant', delaySeconds: 0, attempts: 5 } },
+          { url: 'http://127.0.0.1:9/nobody-listens', events: ['session.status'], retries: { policy: 'constant', delaySeconds: 0, attempts: 1 } },
         ],
       },
     });
@@ -81,6 +82,20 @@ describe('events end to end', () => {
     const ids = flaky.requests.map((request) => request.body.id);
     assert.equal(ids[0], ids[1], 'the failed delivery is retried with the same event');
     assert.equal(ids[1], ids[2]);
+  });
+
+  test('a receiver that never answers ends dead in the outbox, and can be retried', async () => {
+    const { zapd } = sandbox;
+    const dead = await waitFor('a dead delivery', async () =>
+      (await zapd.api<Array<{ seq: number; url: string; attempts: number; lastError: string }>>('GET', '/api/server/webhooks/deliveries?status=dead')).body.find((row) => row.url.includes('nobody-listens')),
+    );
+    assert.equal(dead.attempts, 1);
+    assert.ok(dead.lastError);
+    assert.equal((await zapd.api('POST', `/api/server/webhooks/deliveries/${dead.seq}/retry`)).status, 201);
+    await waitFor('the retried row to be given up again', async () =>
+      (await zapd.api<Array<{ seq: number; attempts: number }>>('GET', '/api/server/webhooks/deliveries?status=dead')).body.some((row) => row.seq === dead.seq && row.attempts === 1),
+    );
+    assert.equal((await zapd.api('POST', '/api/server/webhooks/deliveries/999999/retry')).status, 404);
   });
 
   test('an incoming text reaches the webhook and the WebSocket', async () => {

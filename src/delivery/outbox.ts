@@ -85,8 +85,24 @@ export class Outbox {
     return Number(row?.count ?? 0);
   }
 
-  async deadRows(): Promise<Array<{ seq: number; eventId: string; lastError: string | null; attempts: number }>> {
-    const rows = await this.db.selectFrom('outbox').select(['seq', 'event_id', 'last_error', 'attempts']).where('status', '=', 'dead').orderBy('seq').execute();
-    return rows.map((row) => ({ seq: Number(row.seq), eventId: row.event_id, lastError: row.last_error, attempts: row.attempts }));
+  /** Deliveries still owed (pending) or given up (dead), newest first. */
+  async list(status: 'pending' | 'dead', limit: number): Promise<Array<{ seq: number; eventId: string; session: string; url: string; attempts: number; status: string; lastError: string | null; nextAttemptAt: number }>> {
+    const rows = await this.db.selectFrom('outbox').selectAll().where('status', '=', status).orderBy('seq', 'desc').limit(limit).execute();
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      eventId: row.event_id,
+      session: row.session,
+      url: (JSON.parse(row.receiver) as Receiver).url,
+      attempts: row.attempts,
+      status: row.status,
+      lastError: row.last_error,
+      nextAttemptAt: Number(row.next_attempt_at),
+    }));
+  }
+
+  /** Puts a delivery back in line for an immediate attempt; false when there is no such row. */
+  async retryNow(seq: number): Promise<boolean> {
+    const result = await this.db.updateTable('outbox').set({ status: 'pending', attempts: 0, next_attempt_at: Date.now(), locked_by: null, locked_until: null }).where('seq', '=', seq).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 }

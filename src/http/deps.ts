@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { MediaStorage } from '../media/storage.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { Outbox } from '../delivery/outbox.ts';
 import type { SessionManager } from '../sessions/manager.ts';
 import type { OpenedStore } from '../store/index.ts';
 
@@ -15,6 +16,9 @@ export interface RouteDeps {
   bus: EventBus;
   mediaStorage: MediaStorage;
   metrics: Metrics;
+  outbox: Outbox;
+  /** Wakes the webhook dispatcher (after a manual retry). */
+  wakeDeliveries: () => void;
   startedAt: number;
 }
 
