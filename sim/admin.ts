@@ -32,8 +32,11 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   }
 }
 
+// The dashboard (served by zapd on another origin) drives virtual contacts from the browser.
+const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET, POST, OPTIONS' };
+
 function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+  response.writeHead(status, { 'content-type': 'application/json', ...CORS });
   response.end(JSON.stringify(body));
 }
 
@@ -69,6 +72,11 @@ export class AdminApi {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, CORS);
+      response.end();
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://sim');
     const path = url.pathname.split('/').filter(Boolean).slice(1);
     const route = this.routes.find(

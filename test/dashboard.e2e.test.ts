@@ -33,7 +33,7 @@ describe('dashboard', { skip: existsSync(CHROMIUM) ? false : `needs Debian's Chr
     await page.goto(`${sandbox.zapd.url}/dashboard`);
     await page.getByLabel('API key').fill(TEST_API_KEY);
     await page.getByRole('button', { name: 'Use key' }).click();
-    await page.getByLabel('Name', { exact: true }).fill('web');
+    await page.locator('#new-name').fill('web');
     await page.getByRole('button', { name: 'Create session' }).click();
 
     const qr = page.locator('#qr[data-value]');
@@ -47,13 +47,17 @@ describe('dashboard', { skip: existsSync(CHROMIUM) ? false : `needs Debian's Chr
     await page.screenshot({ path: `${shots}working.png` });
 
     await page.locator('tr[data-session="web"]').getByRole('button', { name: 'Chats' }).click();
-    await page.getByLabel('To', { exact: true }).fill(CONTACT);
+    await page.locator('#to').fill(CONTACT);
     await page.getByLabel('Message', { exact: true }).fill('hello from the dashboard');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await waitFor('the contact to receive it', async () =>
       (await sandbox.admin<Array<{ text: string }>>('GET', `/accounts/${CONTACT}/messages`)).some((message) => message.text === 'hello from the dashboard'),
     );
-    await sandbox.admin('POST', `/accounts/${CONTACT}/send`, { to: '15550030000', text: 'hi dashboard 👋' });
+    // The contact replies from the dashboard's sandbox panel (the simulator's admin API, from the browser).
+    await page.locator('#contact-from').fill(CONTACT);
+    await page.locator('#contact-to').fill('15550030000');
+    await page.locator('#contact-text').fill('hi dashboard 👋');
+    await page.getByRole('button', { name: 'Send as contact' }).click();
     await page.locator('#messages').getByText('hi dashboard 👋').waitFor({ timeout: 15_000 });
     await page.locator('#events').getByText('message.any').first().waitFor();
     await page.screenshot({ path: `${shots}chat.png`, fullPage: true });

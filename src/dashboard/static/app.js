@@ -193,12 +193,64 @@ $('composer').addEventListener('submit', (submit) => {
 });
 $('event-filter').addEventListener('input', renderEvents);
 
+async function refreshDeliveries() {
+  const [pending, dead] = await Promise.all([api('GET', '/api/server/webhooks/deliveries?status=pending&limit=50'), api('GET', '/api/server/webhooks/deliveries?status=dead&limit=50')]);
+  $('deliveries').replaceChildren(
+    ...[...pending, ...dead].map((row) =>
+      element(
+        'tr',
+        {},
+        element('td', {}, row.eventId.slice(0, 14)),
+        element('td', {}, row.url),
+        element('td', {}, row.status),
+        element('td', {}, String(row.attempts)),
+        element('td', {}, row.lastError ?? ''),
+        element('td', {}, element('button', { type: 'button', onclick: () => run(async () => { await api('POST', `/api/server/webhooks/deliveries/${row.seq}/retry`); await refreshDeliveries(); }) }, 'Retry now')),
+      ),
+    ),
+  );
+}
+
+/** In sandbox mode zapd talks to the simulator; its admin API plays the other side of chats. */
+async function detectSandbox() {
+  const environment = await api('GET', '/api/server/environment?all=true');
+  const waUrl = environment.ZAPD_WA_URL;
+  if (!waUrl) return;
+  const admin = new URL(waUrl);
+  admin.protocol = admin.protocol === 'wss:' ? 'https:' : 'http:';
+  admin.pathname = '/admin';
+  state.simulator = admin.toString();
+  $('sandbox').hidden = false;
+}
+
+async function simulator(path, body) {
+  const response = await fetch(`${state.simulator}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await response.json();
+  if (!response.ok) throw new Error(data.message ?? `HTTP ${response.status}`);
+  return data;
+}
+
+$('deliveries-refresh').addEventListener('click', () => void refreshDeliveries().catch(show));
+$('contact-form').addEventListener('submit', (submit) => {
+  submit.preventDefault();
+  void run(() => simulator('/accounts', { phone: $('contact-phone').value.replace(/\D/g, ''), pushName: $('contact-name').value || undefined }));
+});
+$('contact-send').addEventListener('submit', (submit) => {
+  submit.preventDefault();
+  void run(async () => {
+    await simulator(`/accounts/${$('contact-from').value.replace(/\D/g, '')}/send`, { to: $('contact-to').value, text: $('contact-text').value });
+    $('contact-text').value = '';
+  });
+});
+
 async function start() {
   $('api-key').value = state.key;
   if (!state.key) return;
   try {
     await refreshServer();
     await refreshSessions();
+    await refreshDeliveries();
+    await detectSandbox();
     connectEvents();
     show();
   } catch (error) {
