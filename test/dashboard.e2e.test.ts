@@ -60,6 +60,9 @@ describe('dashboard', { skip: existsSync(CHROMIUM) ? false : `needs Debian's Chr
     await page.getByRole('button', { name: 'Send as contact' }).click();
     await page.locator('#messages').getByText('hi dashboard 👋').waitFor({ timeout: 15_000 });
     await page.locator('#events').getByText('message.any').first().waitFor();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005050201a5f0c5e20000000049454e44ae426082', 'hex');
+    await sandbox.admin('POST', `/accounts/${CONTACT}/send`, { to: '15550030000', image: { data: png.toString('base64'), mimetype: 'image/png', caption: 'a tiny picture' } });
+    await page.locator('#messages img.preview[src^="blob:"]').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: `${shots}chat.png`, fullPage: true });
   });
 });

@@ -113,8 +113,18 @@ async function renderMessages() {
   const messages = (await api('GET', `/api/${state.chatSession}/chats/${encodeURIComponent(state.chat)}/messages?limit=50`)).reverse();
   $('messages').replaceChildren(
     ...messages.map((message) => {
-      const item = element('li', { class: message.fromMe ? 'me' : '' }, message.body ?? (message.hasMedia ? '[media]' : '[message]'));
-      if (message.media?.url && message.media.mimetype?.startsWith('image/')) item.append(element('br'), element('span', {}, `📎 ${message.media.filename ?? 'image'}`));
+      const item = element('li', { class: message.fromMe ? 'me' : '' });
+      if (message.media?.url && message.media.mimetype?.startsWith('image/')) {
+        // Media URLs need the API key, so the preview is fetched and shown from a blob.
+        const preview = element('img', { alt: message.media.filename ?? 'image', class: 'preview' });
+        item.append(preview, element('br'));
+        void fetch(message.media.url, { headers: { 'x-api-key': state.key } })
+          .then((response) => (response.ok ? response.blob() : null))
+          .then((blob) => blob && (preview.src = URL.createObjectURL(blob)));
+      } else if (message.hasMedia) {
+        item.append(`📎 ${message.media?.filename ?? message.media?.mimetype ?? 'file'} `);
+      }
+      item.append(message.body ?? (message.hasMedia ? '' : '[message]'));
       return item;
     }),
   );
