@@ -1,0 +1,78 @@
+// bench webhooks: a virtual contact sends N messages to a session with three webhook receivers — one
+// fast, one slow (100 ms per request), one always failing. Prints how fast the fast one is served,
+// that the slow one does not hold it back, and that nothing is lost.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator } from '../sim/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { startServer } from '../src/main.ts';
+import { fmt } from './stats.ts';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 500);
+const KEY = 'bench-key';
+
+async function receiver(delayMs: number, status: number) {
+  const ids = new Set<string>();
+  let requests = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests++;
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { event: string; payload: { id: string } };
+      setTimeout(() => {
+        if (status === 200 && body.event === 'message') ids.add(body.payload.id);
+        response.writeHead(status);
+        response.end();
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ids, requests: () => requests, close: () => server.close() };
+}
+
+const simulator = await startSimulator({ port: 0 });
+const [fast, slow, failing] = await Promise.all([receiver(0, 200), receiver(100, 200), receiver(0, 500)]);
+const dataDir = mkdtempSync(join(tmpdir(), 'zapd-bench-'));
+const server = await startServer(loadConfig({ ZAPD_DATA_DIR: dataDir, PORT: '0', ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: KEY, ZAPD_LOG_LEVEL: 'silent', ZAPD_WA_URL: simulator.wsUrl }));
+const api = (method: string, path: string, body?: unknown) =>
+  fetch(`${server.url}${path}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+const retries = { policy: 'constant', delaySeconds: 1, attempts: 3 };
+await api('POST', '/api/sessions', {
+  name: 'bench',
+  config: { webhooks: [{ url: fast.url, events: ['message'] }, { url: slow.url, events: ['message'] }, { url: failing.url, events: ['message'], retries }] },
+});
+for (;;) {
+  const qr = await api('GET', '/api/bench/auth/qr?format=raw');
+  if (qr.ok) {
+    await simulator.scan(((await qr.json()) as { value: string }).value, '15550040000');
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+while (((await (await api('GET', '/api/sessions/bench')).json()) as { status: string }).status !== 'WORKING') await new Promise((resolve) => setTimeout(resolve, 50));
+const admin = (path: string, body: unknown) => fetch(`${simulator.httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+await admin('/accounts', { phone: '15550040001' });
+
+const started = performance.now();
+for (let index = 0; index < COUNT; index += 10) {
+  await Promise.all(Array.from({ length: 10 }, (_, offset) => admin('/accounts/15550040001/send', { to: '15550040000', text: `burst ${index + offset}` })));
+}
+const sentSeconds = (performance.now() - started) / 1000;
+while (fast.ids.size < COUNT) await new Promise((resolve) => setTimeout(resolve, 20));
+const fastSeconds = (performance.now() - started) / 1000;
+while (slow.ids.size < COUNT) await new Promise((resolve) => setTimeout(resolve, 50));
+const slowSeconds = (performance.now() - started) / 1000;
+console.log(`webhooks n=${COUNT}: sent in ${fmt(sentSeconds, 2)} s; fast receiver complete after ${fmt(fastSeconds, 2)} s (${fmt(COUNT / fastSeconds)} events/s)`);
+console.log(`slow receiver (100 ms/request, one lane) complete after ${fmt(slowSeconds, 2)} s; failing receiver got ${failing.requests()} requests so far (retries per policy)`);
+console.log(`lost: fast ${COUNT - fast.ids.size}, slow ${COUNT - slow.ids.size}; fast not held back by slow: ${fastSeconds < slowSeconds ? 'yes' : 'no'}`);
+fast.close();
+slow.close();
+failing.close();
+await server.stop();
+await simulator.stop();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
