@@ -8,6 +8,7 @@ import { startSimulator } from '../sim/index.ts';
 import { SimClient } from '../sim/testing/baileys-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
+import { linkSession } from './link.ts';
 import { fmt, measure, type RunFigures } from './stats.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 300);
@@ -24,18 +25,7 @@ await raw.connect();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'zapd-bench-'));
 const server = await startServer(loadConfig({ ZAPD_DATA_DIR: dataDir, PORT: '0', ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: KEY, ZAPD_LOG_LEVEL: 'silent', ZAPD_WA_URL: simulator.wsUrl }));
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-await api('POST', '/api/sessions', { name: 'bench' });
-for (;;) {
-  const qr = await api('GET', '/api/bench/auth/qr?format=raw');
-  if (qr.ok) {
-    await simulator.scan(((await qr.json()) as { value: string }).value, '15550020003');
-    break;
-  }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
-while (((await (await api('GET', '/api/sessions/bench')).json()) as { status: string }).status !== 'WORKING') await new Promise((resolve) => setTimeout(resolve, 50));
+const api = await linkSession(server.url, KEY, simulator, 'bench', '15550020003');
 
 const jid = `${TARGET}@s.whatsapp.net`;
 const rawSend = async (index: number) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startSimulator } from '../sim/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
+import { linkSession } from './link.ts';
 import { fmt } from './stats.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 500);
@@ -38,22 +39,10 @@ const simulator = await startSimulator({ port: 0 });
 const [fast, slow, failing] = await Promise.all([receiver(0, 200), receiver(100, 200), receiver(0, 500)]);
 const dataDir = mkdtempSync(join(tmpdir(), 'zapd-bench-'));
 const server = await startServer(loadConfig({ ZAPD_DATA_DIR: dataDir, PORT: '0', ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: KEY, ZAPD_LOG_LEVEL: 'silent', ZAPD_WA_URL: simulator.wsUrl }));
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
 const retries = { policy: 'constant', delaySeconds: 1, attempts: 3 };
-await api('POST', '/api/sessions', {
-  name: 'bench',
-  config: { webhooks: [{ url: fast.url, events: ['message'] }, { url: slow.url, events: ['message'] }, { url: failing.url, events: ['message'], retries }] },
+await linkSession(server.url, KEY, simulator, 'bench', '15550040000', {
+  webhooks: [{ url: fast.url, events: ['message'] }, { url: slow.url, events: ['message'] }, { url: failing.url, events: ['message'], retries }],
 });
-for (;;) {
-  const qr = await api('GET', '/api/bench/auth/qr?format=raw');
-  if (qr.ok) {
-    await simulator.scan(((await qr.json()) as { value: string }).value, '15550040000');
-    break;
-  }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
-while (((await (await api('GET', '/api/sessions/bench')).json()) as { status: string }).status !== 'WORKING') await new Promise((resolve) => setTimeout(resolve, 50));
 const admin = (path: string, body: unknown) => fetch(`${simulator.httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 await admin('/accounts', { phone: '15550040001' });
 

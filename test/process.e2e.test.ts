@@ -7,23 +7,30 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { waitFor } from './support/wait.ts';
 
-test('starts with a generated API key, serves it, and stops cleanly on SIGTERM', async () => {
+/** `src/main.ts` as its own process, its output collected. */
+function spawnZapd(extraEnv: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'zapd-process-'));
-  const port = 39000 + Math.floor(Math.random() * 1000);
+  const port = 38000 + Math.floor(Math.random() * 2000);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, ZAPD_DATA_DIR: dataDir, PORT: String(port), ZAPD_HOST: '127.0.0.1', ZAPD_LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, ZAPD_DATA_DIR: dataDir, PORT: String(port), ZAPD_HOST: '127.0.0.1', ZAPD_LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const running = { child, dataDir, port, output: '' };
+  child.stdout.on('data', (chunk: Buffer) => (running.output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (running.output += chunk.toString()));
+  return running;
+}
+
+test('starts with a generated API key, serves it, and stops cleanly on SIGTERM', async () => {
+  const zapd = spawnZapd();
+  const { child, dataDir, port } = zapd;
   try {
-    await waitFor('zapd to listen', () => output.includes('listening on'), 30_000);
+    await waitFor('zapd to listen', () => zapd.output.includes('listening on'), 30_000);
     const keyFile = join(dataDir, 'api-key');
     assert.ok(existsSync(keyFile));
     assert.equal(statSync(keyFile).mode & 0o777, 0o600);
     const key = readFileSync(keyFile, 'utf8').trim();
-    assert.ok(output.includes(key), 'the generated key is printed once');
+    assert.ok(zapd.output.includes(key), 'the generated key is printed once');
     const denied = await fetch(`http://127.0.0.1:${port}/api/sessions`);
     assert.equal(denied.status, 401);
     const allowed = await fetch(`http://127.0.0.1:${port}/api/sessions`, { headers: { 'x-api-key': key } });
@@ -36,7 +43,7 @@ test('starts with a generated API key, serves it, and stops cleanly on SIGTERM',
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    assert.ok(output.includes('stopping (SIGTERM)'));
+    assert.ok(zapd.output.includes('stopping (SIGTERM)'));
   } finally {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -44,22 +51,15 @@ test('starts with a generated API key, serves it, and stops cleanly on SIGTERM',
 });
 
 test('POST /api/server/stop stops the server gracefully', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-process-'));
-  const port = 38000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, ZAPD_DATA_DIR: dataDir, PORT: String(port), ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: 'stop-key', ZAPD_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const zapd = spawnZapd({ ZAPD_API_KEY: 'stop-key' });
+  const { child, dataDir, port } = zapd;
   try {
-    await waitFor('zapd to listen', () => output.includes('listening on'), 30_000);
+    await waitFor('zapd to listen', () => zapd.output.includes('listening on'), 30_000);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const stop = await fetch(`http://127.0.0.1:${port}/api/server/stop`, { method: 'POST', headers: { 'x-api-key': 'stop-key', 'content-type': 'application/json' }, body: '{}' });
     assert.equal(stop.status, 201);
     assert.equal(await exited, 0);
-    assert.ok(output.includes('stopping (api stop)'));
+    assert.ok(zapd.output.includes('stopping (api stop)'));
   } finally {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
