@@ -9,7 +9,6 @@ import { answerGroups } from './groups.ts';
 import { answerMex, answerNewsletter } from './newsletters.ts';
 import { answerBlocklist, answerPrivacy } from './privacy.ts';
 import { answerEncrypt } from './prekeys.ts';
-import { answerLinkCode } from './link-code.ts';
 import { answerProfilePicture, answerStatus } from './profile.ts';
 import { answerUsync } from './usync.ts';
 
@@ -49,7 +48,7 @@ const HANDLERS: Record<string, IqHandler> = {
   w: (network, connection, node) => network.reply(connection, node, [{ tag: 'props', attrs: { protocol: '2', hash: 'sim-props-1' }, content: [] }]),
   md: async (network, connection, node) => {
     const child = firstChild(node);
-    if (child?.tag === 'link_code_companion_reg') return answerLinkCode(network, connection, node, child);
+    if (child?.tag === 'link_code_companion_reg') return network.linkCodeRequest(connection, node, child);
     if (child?.tag === 'remove-companion-device') return removeCompanion(network, connection, node);
     network.replyError(connection, node, 501, 'feature-not-implemented');
   },

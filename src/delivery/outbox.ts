@@ -2,8 +2,8 @@
 // Delivery claims rows with a lease, so several zapd nodes can share one PostgreSQL outbox and a
 // crashed node's rows are picked up again when its lease runs out. Only the oldest pending row of a
 // lane (receiver + session + chat) is claimable, which keeps each chat's events in order.
-import { sql } from 'kysely';
-import type { Db, StoreKind } from '../store/database.ts';
+import { sql, type Selectable } from 'kysely';
+import type { Db, OutboxTable, StoreKind } from '../store/database.ts';
 import type { Receiver } from './receivers.ts';
 
 export interface OutboxRow {
@@ -16,15 +16,7 @@ export interface OutboxRow {
   attempts: number;
 }
 
-interface RawRow {
-  seq: number | string;
-  event_id: string;
-  session: string;
-  lane: string;
-  receiver: string;
-  body: string;
-  attempts: number;
-}
+type RawRow = Pick<Selectable<OutboxTable>, 'seq' | 'event_id' | 'session' | 'lane' | 'receiver' | 'body' | 'attempts'>;
 
 export class Outbox {
   constructor(

@@ -1,7 +1,6 @@
 // Payloads in WAHA's shapes, produced by the engine and sent as-is in API responses and events.
 
 export const ACK_NAMES = { [-1]: 'ERROR', 0: 'PENDING', 1: 'SERVER', 2: 'DEVICE', 3: 'READ', 4: 'PLAYED' } as const;
-export type Ack = keyof typeof ACK_NAMES;
 
 export function ackName(ack: number): string {
   return (ACK_NAMES as Record<number, string>)[ack] ?? 'UNKNOWN';

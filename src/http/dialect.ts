@@ -26,10 +26,6 @@ export function isGroupId(chatId: string): boolean {
   return GROUP.test(chatId);
 }
 
-export function isUserId(chatId: string): boolean {
-  return chatId.endsWith('@c.us') && USER.test(chatId);
-}
-
 /** Canonical WAHA chat id, or a 400 naming what was wrong. */
 export function toChatId(value: string): string {
   const trimmed = value.trim();

@@ -1,8 +1,8 @@
 // Turns WAHA's `file` object ({url} or base64 {data}, with mimetype/filename) into bytes to send.
-import { extname } from 'node:path';
 import { badRequest } from '../errors.ts';
 import type { OutgoingFile } from '../engine/types.ts';
 import { fetchFile } from './fetch-file.ts';
+import { mimetypeForFile } from './mimetypes.ts';
 
 export interface FileReference {
   url?: string;
@@ -11,27 +11,6 @@ export interface FileReference {
   filename?: string;
 }
 
-const MIMETYPES_BY_EXTENSION: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.mp4': 'video/mp4',
-  '.3gp': 'video/3gpp',
-  '.ogg': 'audio/ogg; codecs=opus',
-  '.oga': 'audio/ogg; codecs=opus',
-  '.opus': 'audio/ogg; codecs=opus',
-  '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/mp4',
-  '.pdf': 'application/pdf',
-  '.txt': 'text/plain',
-  '.csv': 'text/csv',
-  '.zip': 'application/zip',
-  '.json': 'application/json',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
 
@@ -58,7 +37,7 @@ export async function resolveFile(file: FileReference, options: ResolveFileOptio
   const fetched = file.data !== undefined ? undefined : await fetchFile(file.url ?? '', { allowPrivate: options.allowPrivateUrls });
   const data = fetched?.data ?? decodeBase64(file.data ?? '');
   const filename = file.filename ?? fetched?.filename;
-  const byExtension = filename ? MIMETYPES_BY_EXTENSION[extname(filename).toLowerCase()] : undefined;
+  const byExtension = mimetypeForFile(filename);
   const mimetype = file.mimetype ?? (file.data ? dataUrlMimetype(file.data) : undefined) ?? fetched?.mimetype ?? byExtension ?? options.fallbackMimetype;
   return { data, mimetype, ...(filename ? { filename } : {}) };
 }

@@ -1,26 +1,7 @@
 // Media of incoming messages, downloaded once and kept under the data dir, served at /api/files.
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpeg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'video/mp4': 'mp4',
-  'audio/ogg': 'oga',
-  'audio/mpeg': 'mp3',
-  'audio/mp4': 'm4a',
-  'application/pdf': 'pdf',
-  'text/plain': 'txt',
-};
-
-export function extensionFor(mimetype: string | null | undefined, filename?: string | null): string {
-  const fromName = filename?.includes('.') ? filename.split('.').pop()?.toLowerCase() : undefined;
-  if (fromName && /^[a-z0-9]{1,8}$/.test(fromName)) return fromName;
-  const base = (mimetype ?? '').split(';')[0]?.trim() ?? '';
-  return EXTENSIONS[base] ?? 'bin';
-}
+import { extensionFor } from './mimetypes.ts';
 
 /** Session and file names become path segments; anything outside this set could escape the directory. */
 const SAFE = /^[A-Za-z0-9@._-]{1,200}$/;

@@ -1,5 +1,5 @@
 // Messages and chats as the session saw them, in WAHA's payload shape, for the paged history API.
-import type { Message } from '../engine/dto.ts';
+import { ackName, type Message } from '../engine/dto.ts';
 import type { Db } from './database.ts';
 
 export interface MessageQuery {
@@ -57,8 +57,7 @@ export class MessageRepository {
     const row = await db.selectFrom('messages').select(['payload', 'ack']).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).executeTakeFirst();
     if (!row || row.ack >= ack) return;
     const message = parseMessage(row.payload);
-    const names: Record<number, string> = { [-1]: 'ERROR', 0: 'PENDING', 1: 'SERVER', 2: 'DEVICE', 3: 'READ', 4: 'PLAYED' };
-    const updated = { ...message, ack, ackName: names[ack] ?? 'UNKNOWN' };
+    const updated = { ...message, ack, ackName: ackName(ack) };
     await db.updateTable('messages').set({ ack, payload: JSON.stringify(updated) }).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).execute();
   }
 

@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { notFound } from '../../errors.ts';
+import { contentTypeFor } from '../../media/mimetypes.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['🗄️ Storage'];
 const FileParams = Type.Object({ session: SessionName, filename: Type.String({ minLength: 1, maxLength: 200 }) });
-const TYPES: Record<string, string> = { jpeg: 'image/jpeg', jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4', oga: 'audio/ogg', ogg: 'audio/ogg', mp3: 'audio/mpeg', m4a: 'audio/mp4', pdf: 'application/pdf', txt: 'text/plain' };
 
 /** Media files of received messages (the `media.url` of message payloads). */
 export const storageRoutes: RoutePlugin = async (app, { mediaStorage }) => {
@@ -16,8 +16,7 @@ export const storageRoutes: RoutePlugin = async (app, { mediaStorage }) => {
     async (request, reply) => {
       const data = await mediaStorage.read(request.params.session, request.params.filename);
       if (!data) throw notFound(`File '${request.params.filename}' not found`);
-      const extension = request.params.filename.split('.').pop()?.toLowerCase() ?? '';
-      return reply.type(TYPES[extension] ?? 'application/octet-stream').send(data);
+      return reply.type(contentTypeFor(request.params.filename)).send(data);
     },
   );
 
