@@ -192,15 +192,10 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     app.post<{ Body: { session?: string } | undefined; Querystring: { session?: string } }>(
       path,
       { schema: { tags, deprecated: true, summary: 'Interactive buttons/lists (not delivered by WhatsApp to regular accounts)', response: errors } },
-      async (request, reply) => {
+      async (request) => {
         await sessions.get(request.body?.session ?? request.query.session ?? 'default');
-        return reply.code(501).send({
-          statusCode: 501,
-          error: 'Not Implemented',
-          message: `${path}: WhatsApp no longer delivers interactive buttons or lists sent from linked devices of regular accounts, so zapd does not send them`,
-        });
+        throw notImplemented(`${path}: WhatsApp no longer delivers interactive buttons or lists sent from linked devices of regular accounts, so zapd does not send them`);
       },
     );
   }
-
 };
