@@ -1,6 +1,13 @@
 // `npm run bench -- <name>`: runs bench/<name>.ts.
+import { readdirSync } from 'node:fs';
+
+const helpers = new Set(['run', 'link', 'stats']);
+const available = readdirSync(new URL('.', import.meta.url))
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+  .map((file) => file.slice(0, -3))
+  .filter((name) => !helpers.has(name))
+  .sort();
 const name = process.argv[2];
-const available = ['send', 'webhooks'];
 if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <${available.join('|')}>`);
   process.exit(2);
