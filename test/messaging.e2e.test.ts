@@ -1,6 +1,8 @@
 // Chatting through the HTTP API, observed by a virtual contact on the simulator.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { ffmpegPath } from '../src/media/transcode.ts';
 import { waitFor } from './support/wait.ts';
 import { startSandbox, type Sandbox } from './support/zapd.ts';
 
@@ -20,6 +22,27 @@ interface ContactMessage {
   location: { latitude: number; longitude: number; name: string | null } | null;
   reaction: { messageId: string; emoji: string } | null;
   ack: number | null;
+}
+
+/** Half a second of a 440 Hz tone as 16-bit mono PCM WAV. */
+function sineWav(): Buffer {
+  const rate = 8000;
+  const samples = rate / 2;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let index = 0; index < samples; index++) wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * index) / rate) * 12_000), 44 + index * 2);
+  return wav;
 }
 
 const ME = '15550003000';
@@ -121,6 +144,32 @@ describe('messaging end to end', () => {
     }
     const seenFile = (await admin<ContactMessage[]>('GET', `/accounts/${CAROL}/messages`)).find((message) => message.type === 'documentMessage');
     assert.equal(seenFile?.media?.filename, 'report.pdf');
+  });
+
+  test('convert turns a WAV into an OGG/Opus voice note and an AVI into H.264 MP4', async () => {
+    const { zapd } = sandbox;
+    const ffmpeg = ffmpegPath();
+    assert.ok(ffmpeg, 'the bundled ffmpeg is installed with the dependencies');
+    const avi = execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=65x49:rate=10', '-c:v', 'mpeg4', '-f', 'avi', 'pipe:1']);
+    const cases = [
+      { path: '/api/sendVoice', file: { mimetype: 'audio/wav', filename: 'memo.wav', data: sineWav().toString('base64') }, type: 'audioMessage', mimetype: 'audio/ogg; codecs=opus', marks: ['OggS', 'OpusHead'] },
+      { path: '/api/sendVideo', file: { mimetype: 'video/x-msvideo', filename: 'clip.avi', data: avi.toString('base64') }, type: 'videoMessage', mimetype: 'video/mp4', marks: ['ftyp', 'avc1'] },
+    ];
+    for (const { path, file, type, mimetype, marks } of cases) {
+      const sent = await zapd.api<SentMessage & { media: { mimetype: string } | null }>('POST', path, { session: 'main', chatId: CAROL, file, convert: true });
+      assert.equal(sent.status, 201, `${path}: ${JSON.stringify(sent.body)}`);
+      const seen = await carolReceived(sent.body.id);
+      assert.equal(seen.type, type);
+      assert.equal(seen.media?.mimetype, mimetype);
+      const bare = sent.body.id.split('_').pop() ?? '';
+      const bytes = Buffer.from((await admin<{ data: string }>('GET', `/accounts/${CAROL}/messages/${bare}/media`)).data, 'base64');
+      assert.notEqual(bytes.toString('base64'), file.data, 'the contact got converted bytes, not the original');
+      for (const mark of marks) assert.ok(bytes.includes(mark), `${path}: the converted file holds ${mark}`);
+    }
+    const garbage = await zapd.api<{ statusCode: number; message: string }>('POST', '/api/sendVoice', { session: 'main', chatId: CAROL, file: { mimetype: 'audio/wav', data: Buffer.from('not audio at all').toString('base64') }, convert: true });
+    assert.equal(garbage.status, 422, JSON.stringify(garbage.body));
+    assert.match(garbage.body.message, /could not be converted/);
+    assert.doesNotMatch(garbage.body.message, /zapd-convert-/, 'no temp paths leak into the error');
   });
 
   test('typing, seen, star, mentions and number check', async () => {

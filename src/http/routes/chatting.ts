@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { badRequest, notImplemented } from '../../errors.ts';
 import type { Engine, OutgoingContent, SendOptions } from '../../engine/types.ts';
 import { resolveFile, type FileReference } from '../../media/resolve-file.ts';
+import { toMp4Video, toVoiceNote } from '../../media/transcode.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { ErrorResponse } from '../schemas/common.ts';
@@ -72,13 +73,13 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     file: await file(body.file, 'application/octet-stream'),
     ...(body.caption ? { caption: body.caption } : {}),
   }));
-  sender('/api/sendVoice', 'Send a voice note (OGG/Opus; convert is not available in this build)', S.SendVoiceBody, async (body) => {
-    if (body.convert) throw notImplemented('convert is not available: zapd ships no audio transcoder; send OGG/Opus audio');
-    return { kind: 'voice', file: await file(body.file, 'audio/ogg; codecs=opus') };
+  sender('/api/sendVoice', 'Send a voice note (OGG/Opus; convert: true transcodes any audio)', S.SendVoiceBody, async (body) => {
+    const audio = await file(body.file, 'audio/ogg; codecs=opus');
+    return { kind: 'voice', file: body.convert ? await toVoiceNote(audio) : audio };
   });
-  sender('/api/sendVideo', 'Send a video (asNote sends a round video note)', S.SendVideoBody, async (body) => {
-    if (body.convert) throw notImplemented('convert is not available: zapd ships no video transcoder; send MP4 (H.264/AAC) video');
-    return { kind: 'video', file: await file(body.file, 'video/mp4'), ...(body.caption ? { caption: body.caption } : {}), ...(body.asNote ? { asNote: true } : {}) };
+  sender('/api/sendVideo', 'Send a video (convert: true transcodes to MP4; asNote sends a round video note)', S.SendVideoBody, async (body) => {
+    const video = await file(body.file, 'video/mp4');
+    return { kind: 'video', file: body.convert ? await toMp4Video(video) : video, ...(body.caption ? { caption: body.caption } : {}), ...(body.asNote ? { asNote: true } : {}) };
   });
   sender('/api/sendLocation', 'Send a location', S.SendLocationBody, (body) => ({
     kind: 'location',
