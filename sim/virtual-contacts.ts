@@ -17,6 +17,8 @@ export interface ReceivedMessage {
   media: { mimetype: string | null; caption: string | null; filename: string | null; size: number | null } | null;
   location: { latitude: number; longitude: number; name: string | null } | null;
   reaction: { messageId: string; emoji: string } | null;
+  /** The preview a link in the text was sent with, as the recipient's phone would draw it. */
+  linkPreview: { matchedText: string | null; title: string | null; description: string | null; thumbnailBytes: number } | null;
   edited: boolean;
   revoked: boolean;
   /** For messages this contact sent: the best receipt seen (1 server, 2 delivered, 3 read, 4 played). */
@@ -43,6 +45,7 @@ function describe(message: WAMessage, statusById: Map<string, number>): Received
   const location = content?.locationMessage;
   const reaction = content?.reactionMessage;
   const protocol = content?.protocolMessage;
+  const linked = content?.extendedTextMessage;
   const key = message.key ?? {};
   return {
     id: key.id ?? '',
@@ -70,6 +73,9 @@ function describe(message: WAMessage, statusById: Map<string, number>): Received
       : null,
     location: location ? { latitude: location.degreesLatitude ?? 0, longitude: location.degreesLongitude ?? 0, name: location.name ?? null } : null,
     reaction: reaction ? { messageId: reaction.key?.id ?? '', emoji: reaction.text ?? '' } : null,
+    linkPreview: linked?.title
+      ? { matchedText: linked.matchedText ?? null, title: linked.title, description: linked.description ?? null, thumbnailBytes: linked.jpegThumbnail?.length ?? 0 }
+      : null,
     edited: protocol?.type === 14,
     revoked: protocol?.type === 0,
     ack: key.fromMe ? (statusById.get(key.id ?? '') ?? 1) - 1 : null,

@@ -103,7 +103,7 @@ export interface OutgoingFile {
 }
 
 export type OutgoingContent =
-  | { kind: 'text'; text: string; linkPreview?: boolean }
+  | { kind: 'text'; text: string }
   | { kind: 'image'; file: OutgoingFile; caption?: string }
   | { kind: 'file'; file: OutgoingFile; caption?: string }
   | { kind: 'voice'; file: OutgoingFile }
@@ -111,7 +111,7 @@ export type OutgoingContent =
   | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string; url?: string }
   | { kind: 'contacts'; contacts: Array<{ displayName: string; vcard: string }> }
   | { kind: 'poll'; name: string; options: string[]; multipleAnswers: boolean }
-  | { kind: 'linkPreview'; text: string; preview: { url: string; title: string; description?: string; image?: OutgoingFile } }
+  | { kind: 'linkPreview'; text: string; preview: { url: string; title: string; description?: string; image?: OutgoingFile; matchedText?: string } }
   | { kind: 'event'; name: string; description?: string; startTime: number; endTime?: number; location?: string; extraGuestsAllowed?: boolean };
 
 export interface SendOptions {

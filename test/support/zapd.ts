@@ -64,7 +64,8 @@ async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise<void> 
   };
 }
 
-export async function startSandbox(backend: 'sqlite' | 'postgres' = 'sqlite'): Promise<Sandbox> {
+/** `env` adds or overrides zapd settings (ZAPD_* / WAHA names) for one suite. */
+export async function startSandbox(backend: 'sqlite' | 'postgres' = 'sqlite', env: Record<string, string> = {}): Promise<Sandbox> {
   const simulator = await startSimulator({ port: 0, logLevel: 'silent' });
   const dataDir = mkdtempSync(join(tmpdir(), 'zapd-e2e-'));
   const database = backend === 'postgres' ? await freshPostgresUrl() : undefined;
@@ -78,6 +79,7 @@ export async function startSandbox(backend: 'sqlite' | 'postgres' = 'sqlite'): P
     ZAPD_WA_URL: simulator.wsUrl,
     WAHA_PRINT_QR: 'false',
     ...(database ? { DATABASE_URL: database.url } : {}),
+    ...env,
   });
   let server = await startServer(config);
   let url = server.url;

@@ -18,7 +18,8 @@ export interface MessagingContext {
 function toBaileysContent(content: OutgoingContent): AnyMessageContent {
   switch (content.kind) {
     case 'text':
-      return { text: content.text };
+      // null, not undefined: Baileys would otherwise fetch the link itself, past our address guard.
+      return { text: content.text, linkPreview: null };
     case 'image':
       return { image: content.file.data, mimetype: content.file.mimetype, ...(content.caption ? { caption: content.caption } : {}) };
     case 'file':
@@ -69,10 +70,10 @@ function toBaileysContent(content: OutgoingContent): AnyMessageContent {
       };
     case 'linkPreview':
       return {
-        text: content.text.includes(content.preview.url) ? content.text : `${content.text}\n${content.preview.url}`,
+        text: content.text.includes(content.preview.matchedText ?? content.preview.url) ? content.text : `${content.text}\n${content.preview.url}`,
         linkPreview: {
           'canonical-url': content.preview.url,
-          'matched-text': content.preview.url,
+          'matched-text': content.preview.matchedText ?? content.preview.url,
           title: content.preview.title,
           ...(content.preview.description ? { description: content.preview.description } : {}),
           ...(content.preview.image ? { jpegThumbnail: content.preview.image.data } : {}),

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { badRequest, notImplemented } from '../../errors.ts';
 import type { Engine, OutgoingContent, SendOptions } from '../../engine/types.ts';
+import { generateLinkPreview } from '../../media/link-preview.ts';
 import { resolveFile, type FileReference } from '../../media/resolve-file.ts';
 import { toMp4Video, toVoiceNote } from '../../media/transcode.ts';
 import type { RoutePlugin } from '../deps.ts';
@@ -61,7 +62,10 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     );
   }
 
-  sender('/api/sendText', 'Send a text message', S.SendTextBody, (body) => ({ kind: 'text', text: body.text, linkPreview: body.linkPreview ?? true }));
+  sender('/api/sendText', 'Send a text message; its first link gets a preview unless linkPreview is false', S.SendTextBody, async (body): Promise<OutgoingContent> => {
+    const preview = body.linkPreview === false ? undefined : await generateLinkPreview(body.text, { allowPrivate: config.allowPrivateMediaUrls });
+    return preview ? { kind: 'linkPreview', text: body.text, preview } : { kind: 'text', text: body.text };
+  });
   sender('/api/reply', 'Reply to a message (use sendText with reply_to)', S.SendTextBody, (body) => ({ kind: 'text', text: body.text }), { deprecated: true });
   sender('/api/sendImage', 'Send an image', S.SendImageBody, async (body) => ({
     kind: 'image',
