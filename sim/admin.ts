@@ -1,6 +1,7 @@
 // The simulator's admin API (JSON over HTTP under /admin): what tests, the dashboard and scripts use
 // to play the phone and the other side of a chat.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseHistory } from './history.ts';
 import { SimulatorError, type Network } from './network.ts';
 
 export type AdminRoute = (request: AdminRequest) => Promise<unknown> | unknown;
@@ -63,6 +64,14 @@ export class AdminApi {
     this.add('POST', 'scan', ({ body }) => network.scan(stringField(body, 'qr', true), stringField(body, 'phone')));
     this.add('POST', 'link-code', ({ body }) => network.enterLinkCode(stringField(body, 'phone', true).replace(/\D/g, ''), stringField(body, 'code', true)));
     this.add('POST', 'drop', ({ body }) => ({ dropped: network.dropConnections(stringField(body, 'phone')) }));
+    this.add('POST', 'history', ({ body }) => {
+      const phone = stringField(body, 'phone', true).replace(/\D/g, '');
+      if (!/^\d{5,20}$/.test(phone)) throw new SimulatorError(400, 'phone must be 5 to 20 digits');
+      const account = network.state.ensureAccount(phone);
+      account.history = parseHistory(body);
+      network.state.changed();
+      return { phone: account.phone, chats: account.history.length, messages: account.history.reduce((sum, chat) => sum + chat.messages.length, 0) };
+    });
     this.add('POST', 'unlink', ({ body }) => ({ unlinked: network.unlinkDevices(stringField(body, 'phone', true).replace(/\D/g, '')) }));
   }
 

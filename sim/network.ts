@@ -19,7 +19,8 @@ import type { BinaryNode } from 'baileys';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { lidJid, pnJid, deviceAddress } from './addressing.ts';
-import { appStateKeyShare } from './phone.ts';
+import { historySyncMessage } from './history.ts';
+import { appStateKeyShareMessage, encryptFromPhone } from './phone.ts';
 import { Connection, type RegistrationRequest } from './connection.ts';
 import { answerIq } from './handlers/iq.ts';
 import { relayMessage, relayReceipt } from './handlers/messages.ts';
@@ -312,23 +313,29 @@ export class Network {
     for (const encoded of queued) connection.sendEncoded(Buffer.from(encoded, 'base64'));
     connection.send({ tag: 'ib', attrs: { from: 's.whatsapp.net' }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] });
     this.logger.info({ phone, device: deviceId, delivered: queued.length }, 'device logged in');
-    if (!device.appStateKeyShared) void this.shareAppStateKey(account, device);
+    if (!device.appStateKeyShared) void this.welcomeNewDevice(account, device);
   }
 
-  /** The phone sends a newly linked device the account's app-state key, as WhatsApp's phone does. */
-  private async shareAppStateKey(account: AccountRecord, device: DeviceRecord): Promise<void> {
+  /**
+   * The phone sends a newly linked device what WhatsApp's phone does: the account's app-state key,
+   * then the chat history (see history.ts), in that order, so the device can sync app state as soon
+   * as the history tells it the initial sync has begun.
+   */
+  private async welcomeNewDevice(account: AccountRecord, device: DeviceRecord): Promise<void> {
     try {
-      const share = await appStateKeyShare(account, device, this.logger);
-      if (!share) return;
+      const encrypted = await encryptFromPhone(account, device, [appStateKeyShareMessage(account), historySyncMessage(account)], this.logger);
+      if (!encrypted) return;
       device.appStateKeyShared = true;
       this.state.changed();
-      this.deliver(account, device.id, {
-        tag: 'message',
-        attrs: { from: pnJid(account), id: randomBytes(10).toString('hex').toUpperCase(), t: String(Math.floor(Date.now() / 1000)), type: 'text', category: 'peer' },
-        content: [{ tag: 'enc', attrs: { v: '2', type: share.type }, content: share.ciphertext }],
-      });
+      for (const { type, ciphertext } of encrypted) {
+        this.deliver(account, device.id, {
+          tag: 'message',
+          attrs: { from: pnJid(account), id: randomBytes(10).toString('hex').toUpperCase(), t: String(Math.floor(Date.now() / 1000)), type: 'text', category: 'peer' },
+          content: [{ tag: 'enc', attrs: { v: '2', type }, content: ciphertext }],
+        });
+      }
     } catch (error) {
-      this.logger.warn({ err: error, phone: account.phone, device: device.id }, 'could not share the app-state key');
+      this.logger.warn({ err: error, phone: account.phone, device: device.id }, 'could not welcome the new device');
     }
   }
 

@@ -1,6 +1,6 @@
-// The simulated phone's one cryptographic duty: sharing the account's app-state key with each new
-// linked device, end-to-end encrypted from the phone (device 0) like any other message. Without
-// that key a device cannot read or write app state (archive, pin, star, labels, push name...).
+// The simulated phone's cryptographic duty towards each new linked device: sending it the
+// account's app-state key (without which it cannot read or write archive, pin, star, labels, push
+// name...) and the chat history, end-to-end encrypted from the phone (device 0) like any message.
 import { randomBytes } from 'node:crypto';
 import { addTransactionCapability, encodeWAMessage, generateSignalPubKey, proto, signedKeyPair } from 'baileys';
 // Baileys does not re-export its Signal repository; the phone needs exactly the client's own.
@@ -37,8 +37,13 @@ export function appStateKey(account: AccountRecord): { keyId: string; keyData: s
   return account.appStateKey;
 }
 
-/** Encrypts the key-share message from the phone to one device, using the device's published bundle. */
-export async function appStateKeyShare(account: AccountRecord, device: DeviceRecord, logger: Logger): Promise<{ type: 'pkmsg' | 'msg'; ciphertext: Buffer } | undefined> {
+export interface PhoneCiphertext {
+  type: 'pkmsg' | 'msg';
+  ciphertext: Buffer;
+}
+
+/** Encrypts messages from the phone to one device, in order, in one Signal session built from the device's published bundle. */
+export async function encryptFromPhone(account: AccountRecord, device: DeviceRecord, messages: proto.IMessage[], logger: Logger): Promise<PhoneCiphertext[] | undefined> {
   const [preKeyId, preKey] = Object.entries(device.preKeys)[0] ?? [];
   if (!device.signedPreKey) return undefined;
   if (preKeyId !== undefined) delete device.preKeys[preKeyId];
@@ -61,8 +66,17 @@ export async function appStateKeyShare(account: AccountRecord, device: DeviceRec
       ...(preKeyId !== undefined && preKey !== undefined ? { preKey: { keyId: Number(preKeyId), publicKey: generateSignalPubKey(Buffer.from(preKey, 'base64')) } } : {}),
     },
   });
+  const encrypted: PhoneCiphertext[] = [];
+  for (const message of messages) {
+    const { type, ciphertext } = await repository.encryptMessage({ jid, data: encodeWAMessage(message) });
+    encrypted.push({ type, ciphertext: Buffer.from(ciphertext) });
+  }
+  return encrypted;
+}
+
+export function appStateKeyShareMessage(account: AccountRecord): proto.IMessage {
   const key = appStateKey(account);
-  const message: proto.IMessage = {
+  return {
     protocolMessage: {
       type: proto.Message.ProtocolMessage.Type.APP_STATE_SYNC_KEY_SHARE,
       appStateSyncKeyShare: {
@@ -75,6 +89,4 @@ export async function appStateKeyShare(account: AccountRecord, device: DeviceRec
       },
     },
   };
-  const { type, ciphertext } = await repository.encryptMessage({ jid, data: encodeWAMessage(message) });
-  return { type, ciphertext: Buffer.from(ciphertext) };
 }

@@ -3,6 +3,7 @@
 // base64) so it can be saved to a file and loaded back after a restart.
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { Curve, signedKeyPair } from 'baileys';
+import type { HistoryChatRecord } from './history.ts';
 
 export interface SignedPreKeyRecord {
   id: number;
@@ -52,6 +53,8 @@ export interface AccountRecord {
   appState: Record<string, AppStateCollection>;
   /** Shared by the phone with every linked device (see phone.ts). */
   appStateKey?: { keyId: string; keyData: string; timestamp: number };
+  /** The chats the phone holds, sent to each newly linked device (see history.ts). */
+  history?: HistoryChatRecord[];
   createdAt: number;
 }
 

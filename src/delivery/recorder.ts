@@ -2,7 +2,7 @@
 // store change it implies, and one outbox row per webhook that wants it.
 import type { Config } from '../config.ts';
 import type { EventBus, ZapdEvent } from '../events/bus.ts';
-import type { Message, MessageAck } from '../engine/dto.ts';
+import { HISTORY_EVENT, type HistoryBatch, type Message, type MessageAck } from '../engine/dto.ts';
 import type { OpenedStore } from '../store/index.ts';
 import { ContactRepository } from '../store/contacts.ts';
 import { chatOf, MessageRepository } from '../store/messages.ts';
@@ -91,6 +91,10 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
           const pushName = (message._data as { pushName?: unknown } | null)?.pushName;
           const sender = message.participant ?? message.from;
           if (!message.fromMe && typeof pushName === 'string' && sender.endsWith('@c.us')) await ContactRepository.remember(trx, event.session, sender, pushName);
+        }
+        if (event.event === 'engine.event') {
+          const engineEvent = asRecord(event.payload);
+          if (engineEvent.event === HISTORY_EVENT) await MessageRepository.saveHistory(trx, event.session, engineEvent.data as HistoryBatch);
         }
         if (event.event === 'message.ack') {
           const ack = event.payload as MessageAck;

@@ -79,3 +79,29 @@ export interface MessageDestination {
   from: string;
   fromMe: boolean;
 }
+
+/** A chat as the phone's history describes it. */
+export interface HistoryChat {
+  id: string;
+  name: string | null;
+  unreadCount: number;
+  /** Seconds since the epoch of the chat's last message. */
+  conversationTimestamp: number;
+  archived: boolean;
+  pinned: boolean;
+}
+
+/**
+ * One chunk of the chat history the phone sends a newly linked device. Published as WAHA's
+ * `engine.event` with `event: 'messaging-history.set'`; the store keeps its chats and messages.
+ */
+export interface HistoryBatch {
+  syncType: string;
+  progress: number | null;
+  isLatest: boolean | null;
+  chats: HistoryChat[];
+  contacts: Array<{ id: string; name: string | null }>;
+  messages: Message[];
+}
+
+export const HISTORY_EVENT = 'messaging-history.set';

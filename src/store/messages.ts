@@ -1,5 +1,5 @@
 // Messages and chats as the session saw them, in WAHA's payload shape, for the paged history API.
-import { ackName, type Message } from '../engine/dto.ts';
+import { ackName, type HistoryBatch, type Message } from '../engine/dto.ts';
 import type { Db } from './database.ts';
 
 export interface MessageQuery {
@@ -50,6 +50,35 @@ export class MessageRepository {
         })),
       )
       .execute();
+  }
+
+  /**
+   * Stores a chunk of the phone's history. What the session saw live wins: history never replaces
+   * a stored message nor moves a chat's last activity back.
+   */
+  static async saveHistory(db: Db, session: string, batch: HistoryBatch): Promise<void> {
+    for (const message of batch.messages) {
+      await db
+        .insertInto('messages')
+        .values({ session, chat_id: chatOf(message), id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload: JSON.stringify(message), raw: '' })
+        .onConflict((conflict) => conflict.columns(['session', 'chat_id', 'id']).doNothing())
+        .execute();
+    }
+    const latest = new Map<string, number>();
+    for (const message of batch.messages) latest.set(chatOf(message), Math.max(latest.get(chatOf(message)) ?? 0, message.timestamp));
+    for (const chat of batch.chats) {
+      const lastMessageAt = Math.max(chat.conversationTimestamp, latest.get(chat.id) ?? 0);
+      await db
+        .insertInto('chats')
+        .values({ session, id: chat.id, name: chat.name, last_message_at: lastMessageAt, unread_count: chat.unreadCount, archived: chat.archived ? 1 : 0, pinned: chat.pinned ? 1 : 0 })
+        .onConflict((conflict) =>
+          conflict.columns(['session', 'id']).doUpdateSet((eb) => ({
+            name: eb.fn.coalesce('chats.name', eb.val(chat.name)),
+            last_message_at: eb.case().when('chats.last_message_at', '<', lastMessageAt).then(lastMessageAt).else(eb.ref('chats.last_message_at')).end(),
+          })),
+        )
+        .execute();
+    }
   }
 
   /** Raises a stored message's ack (acks only ever go up: a late DEVICE never undoes READ). */

@@ -250,9 +250,7 @@ export class BaileysEngine implements Engine {
       syncFullHistory: false,
       getMessage: async (key) => this.recent.content(key),
       ...(this.mediaTrust ? { fetchAgent: this.mediaTrust.uploadAgent } : {}),
-      // A custom endpoint is the simulator, which has no chat history to send; without this Baileys
-      // holds every event back for 20 s after the first login, waiting for a history sync.
-      ...(endpoint.url ? { waWebSocketUrl: endpoint.url, shouldSyncHistoryMessage: () => false } : {}),
+      ...(endpoint.url ? { waWebSocketUrl: endpoint.url } : {}),
     });
     this.socket = socket;
     const gate = this.gateOutgoingFrames(socket);

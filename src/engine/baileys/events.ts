@@ -2,9 +2,10 @@
 // and what its payload looks like; the session manager only forwards them.
 import { createHash } from 'node:crypto';
 import { decryptPollVote, downloadMediaMessage, jidNormalizedUser, WAMessageStubType } from 'baileys';
-import type { WAMessage, WAMessageKey, WASocket, proto } from 'baileys';
+import { proto } from 'baileys';
+import type { WAMessage, WAMessageKey, WASocket } from 'baileys';
 import type { Logger } from 'pino';
-import type { MediaInfo, MessageDestination } from '../dto.ts';
+import { HISTORY_EVENT, type HistoryBatch, type MediaInfo, type MessageDestination } from '../dto.ts';
 import type { EngineListener, MediaSink } from '../types.ts';
 import { serializeMessageId, toWahaChatId } from './jids.ts';
 import { endpoints, mediaContent, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
@@ -74,6 +75,30 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
         .catch((error: unknown) => context.logger.error({ err: error }, 'could not report a message'))
         .finally(() => context.recorded(id));
     }
+  });
+
+  // History from the phone is stored, not replayed as `message` events: a bot must not answer
+  // last month's messages because a device was linked today.
+  socket.ev.on('messaging-history.set', ({ chats, contacts, messages, syncType, progress, isLatest }) => {
+    const me = context.me();
+    const batch: HistoryBatch = {
+      syncType: syncType === undefined || syncType === null ? 'UNKNOWN' : (proto.HistorySync.HistorySyncType[syncType] ?? String(syncType)),
+      progress: typeof progress === 'number' ? progress : null,
+      isLatest: typeof isLatest === 'boolean' ? isLatest : null,
+      chats: chats.map((chat) => ({
+        id: toWahaChatId(chat.id),
+        name: chat.name ?? null,
+        unreadCount: chat.unreadCount ?? 0,
+        conversationTimestamp: Number(chat.conversationTimestamp ?? 0),
+        archived: chat.archived === true,
+        pinned: Boolean(chat.pinned),
+      })),
+      contacts: contacts.map((contact) => ({ id: toWahaChatId(contact.id), name: contact.name ?? contact.notify ?? null })),
+      messages: messages.filter((message) => !isSilent(message)).map((message) => toWahaMessage(message, { me, source: 'app' })),
+    };
+    reported = reported
+      .then(() => listener.event('engine.event', { event: HISTORY_EVENT, data: batch }))
+      .catch((error: unknown) => context.logger.error({ err: error }, 'could not record the history'));
   });
 
   async function report(message: WAMessage): Promise<void> {
