@@ -91,11 +91,19 @@ export class MessageRepository {
   }
 
   async list(session: string, chatId: string, query: MessageQuery): Promise<Message[]> {
-    let select = this.db.selectFrom('messages').select('payload').where('session', '=', session).where('chat_id', '=', chatId);
-    if (query.fromMe !== undefined) select = select.where('from_me', '=', query.fromMe ? 1 : 0);
-    if (query.timestampGte !== undefined) select = select.where('timestamp', '>=', query.timestampGte);
-    if (query.timestampLte !== undefined) select = select.where('timestamp', '<=', query.timestampLte);
-    const rows = await select.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
+    // The page's ids come from the index alone; only the rows on the page are read for their
+    // payloads, so skipping 10,000 messages does not read 10,000 payloads.
+    let page = this.db.selectFrom('messages').select('id').where('session', '=', session).where('chat_id', '=', chatId);
+    if (query.fromMe !== undefined) page = page.where('from_me', '=', query.fromMe ? 1 : 0);
+    if (query.timestampGte !== undefined) page = page.where('timestamp', '>=', query.timestampGte);
+    if (query.timestampLte !== undefined) page = page.where('timestamp', '<=', query.timestampLte);
+    const rows = await this.db
+      .selectFrom(page.select('timestamp').orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).as('page'))
+      .innerJoin('messages', (join) => join.on('messages.session', '=', session).on('messages.chat_id', '=', chatId).onRef('messages.id', '=', 'page.id'))
+      .select('messages.payload')
+      .orderBy('page.timestamp', 'desc')
+      .orderBy('page.id', 'desc')
+      .execute();
     return rows.map((row) => parseMessage(row.payload));
   }
 

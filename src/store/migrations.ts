@@ -103,6 +103,15 @@ const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
     },
   },
+  {
+    // Pages are ordered by (timestamp, id); without id in the index every page sorts its rows and
+    // a deep offset reads each skipped message from the table (bench read: 40x slower at 10,000).
+    name: 'messages-index-orders-pages',
+    async up(db) {
+      await db.schema.createIndex('messages_by_chat_time_id').on('messages').columns(['session', 'chat_id', 'timestamp', 'id']).execute();
+      await db.schema.dropIndex('messages_by_chat_time').execute();
+    },
+  },
 ];
 
 async function applyPending(db: Db, kind: StoreKind): Promise<void> {
