@@ -10,8 +10,9 @@ import { ErrorResponse } from './schemas/common.ts';
 
 export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<FastifyInstance> {
   const app = Fastify({
-    // Per-request logs only when debugging: at info level they would drown the session events.
-    loggerInstance: deps.logger.child({ module: 'http' }, { level: ['debug', 'trace'].includes(deps.config.logLevel) ? deps.config.logLevel : 'warn' }) as FastifyBaseLogger,
+    // Per-request logs only when debugging (at info level they would drown the session events);
+    // a quieter configured level still wins.
+    loggerInstance: deps.logger.child({ module: 'http' }, { level: ['debug', 'trace'].includes(deps.config.logLevel) ? deps.config.logLevel : ['error', 'fatal', 'silent'].includes(deps.config.logLevel) ? deps.config.logLevel : 'warn' }) as FastifyBaseLogger,
     bodyLimit: 80 * 1024 * 1024,
     // A client that never hangs up must not hold a shutdown hostage.
     forceCloseConnections: true,
