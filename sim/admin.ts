@@ -72,6 +72,7 @@ export class AdminApi {
       network.state.changed();
       return { phone: account.phone, chats: account.history.length, messages: account.history.reduce((sum, chat) => sum + chat.messages.length, 0) };
     });
+    this.add('GET', 'trust-tokens', () => Object.fromEntries(network.trustTokenIssues));
     this.add('POST', 'unlink', ({ body }) => ({ unlinked: network.unlinkDevices(stringField(body, 'phone', true).replace(/\D/g, '')) }));
   }
 

@@ -51,6 +51,8 @@ export class SimulatorError extends Error {
 export class Network {
   private readonly online = new Map<string, Connection>();
   private readonly all = new Set<Connection>();
+  /** How often each account issued its trusted-contact token to each contact ("issuer>jid" → count); clients should do it once a week at most. */
+  readonly trustTokenIssues = new Map<string, number>();
   private readonly pendingByRef = new Map<string, PendingLink>();
   private nextConnectionId = 1;
   /** Presence per account phone, and who subscribed to it (device addresses). */

@@ -80,6 +80,11 @@ describe('messaging end to end', () => {
     const viaGet = await zapd.api<SentMessage>('GET', `/api/sendText?session=main&phone=${CAROL}&text=${encodeURIComponent('hello via get')}`);
     assert.equal(viaGet.status, 200, JSON.stringify(viaGet.body));
     assert.equal((await carolReceived(viaGet.body.id)).text, 'hello via get');
+
+    // Three messages to one contact issue our trusted-contact token to it once, not once each.
+    const issued = Object.entries(await admin<Record<string, number>>('GET', '/trust-tokens')).filter(([key]) => key.startsWith(`${ME}>`));
+    assert.equal(issued.length, 1, JSON.stringify(issued));
+    assert.equal(issued[0]?.[1], 1, JSON.stringify(issued));
   });
 
   test('location, contact card, poll, reply and forward arrive as sent', async () => {

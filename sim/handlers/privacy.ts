@@ -38,5 +38,11 @@ export function answerPrivacy(network: Network, connection: Connection, node: Bi
     const categories = Object.entries(PRIVACY_DEFAULTS).map(([name, value]) => ({ tag: 'category', attrs: { name, value } }));
     return network.reply(connection, node, [{ tag: 'privacy', attrs: {}, content: categories }]);
   }
+  const tokens = getBinaryNodeChild(node, 'tokens');
+  for (const token of Array.isArray(tokens?.content) ? tokens.content : []) {
+    if (token.tag !== 'token' || !token.attrs.jid) continue;
+    const key = `${connection.phone ?? ''}>${token.attrs.jid}`;
+    network.trustTokenIssues.set(key, (network.trustTokenIssues.get(key) ?? 0) + 1);
+  }
   network.reply(connection, node);
 }

@@ -1,5 +1,5 @@
 // Sending, editing, revoking and acknowledging messages: our verbs turned into Baileys calls.
-import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, jidNormalizedUser } from 'baileys';
+import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, isPnUser, jidNormalizedUser } from 'baileys';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket, proto } from 'baileys';
 import { badRequest, notFound } from '../../errors.ts';
 import type { Message } from '../dto.ts';
@@ -229,7 +229,23 @@ export class Messaging {
     this.context.recent.markSentByApi(jid, messageId);
     const sent = await socket.sendMessage(jid, content, { ...options, messageId });
     if (!sent) throw new Error('the engine did not return the sent message');
+    if (isPnUser(jid)) await this.keepTrustTokenIssued(socket, jid);
     return this.remembered(sent);
+  }
+
+  /**
+   * After a 1:1 send, Baileys issues our trusted-contact token to the contact (at most once a week)
+   * and records when, from a promise chain that still runs inside its finished key transaction:
+   * with a store that commits quickly the record lands in the dead transaction and is lost, so the
+   * token was issued again with every message (an extra IQ round trip each). We record it where
+   * Baileys meant to.
+   */
+  private async keepTrustTokenIssued(socket: WASocket, jid: string): Promise<void> {
+    const lid = await socket.signalRepository.lidMapping.getLIDForPN(jid);
+    if (!lid) return;
+    const entry = (await socket.authState.keys.get('tctoken', [lid]))[lid];
+    if (entry?.senderTimestamp !== undefined) return;
+    await socket.authState.keys.set({ tctoken: { [lid]: { ...entry, token: entry?.token ?? Buffer.alloc(0), senderTimestamp: Math.floor(Date.now() / 1000) } } });
   }
 
   private remembered(sent: WAMessage): Message {
