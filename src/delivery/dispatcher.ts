@@ -2,6 +2,7 @@
 // Requests never hold up the session: publishing only writes rows and wakes this loop.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { request } from 'undici';
 import type { Outbox, OutboxRow } from './outbox.ts';
 import { retryDelaySeconds } from './receivers.ts';
 
@@ -106,9 +107,10 @@ export class Dispatcher {
     let failure: string | undefined;
     const started = performance.now();
     try {
-      const response = await fetch(receiver.url, { method: 'POST', headers, body: row.body, signal: AbortSignal.timeout(this.timeoutMs) });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status < 200 || response.status >= 300) failure = `HTTP ${response.status}`;
+      // undici's request, not fetch: no WHATWG streams per call, which cost a tenth of the inbound path.
+      const response = await request(receiver.url, { method: 'POST', headers, body: row.body, maxRedirections: 3, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, signal: AbortSignal.timeout(this.timeoutMs) });
+      await response.body.dump().catch(() => undefined);
+      if (response.statusCode < 200 || response.statusCode >= 300) failure = `HTTP ${response.statusCode}`;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }

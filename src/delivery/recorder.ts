@@ -48,6 +48,9 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
   let draining: Promise<void> | undefined;
   const drain = (): Promise<void> =>
     (draining ??= (async () => {
+      // One microtask's delay lets events published in the same tick (message.any and message for
+      // one message, or several sessions at once) share a transaction.
+      await Promise.resolve();
       while (queue.length > 0) {
         const batch = queue.splice(0, BATCH);
         try {

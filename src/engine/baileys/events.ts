@@ -116,8 +116,8 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
     const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
     const media = message.key?.fromMe ? undefined : await fetchMedia(socket, message, context);
     const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}) });
-    await listener.event('message.any', payload);
-    if (!message.key?.fromMe) await listener.event('message', payload);
+    // Published together so both are recorded in one transaction, still in this order.
+    await Promise.all([listener.event('message.any', payload), ...(message.key?.fromMe ? [] : [listener.event('message', payload)])]);
   }
 
   // Baileys keeps the server's ack to itself; it is WAHA's SERVER (1) step between PENDING and DEVICE.
