@@ -9,6 +9,7 @@ import { SimClient } from '../sim/testing/baileys-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
 import { linkSession } from './link.ts';
+import { profiled } from './profile.ts';
 import { fmt, measure, type RunFigures } from './stats.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 300);
@@ -43,8 +44,8 @@ await zapdSend(-1);
 
 const results: Record<string, { raw: RunFigures; zapd: RunFigures }> = {};
 for (const concurrency of [1, 16]) {
-  const rawFigures = await measure(COUNT, concurrency, rawSend);
-  const zapdFigures = await measure(COUNT, concurrency, zapdSend);
+  const rawFigures = await profiled(`send-raw-c${concurrency}`, () => measure(COUNT, concurrency, rawSend));
+  const zapdFigures = await profiled(`send-zapd-c${concurrency}`, () => measure(COUNT, concurrency, zapdSend));
   results[`c${concurrency}`] = { raw: rawFigures, zapd: zapdFigures };
   console.log(
     `send c=${concurrency} n=${COUNT}: raw ${fmt(rawFigures.perSecond)} msg/s p50 ${fmt(rawFigures.p50, 2)} ms p99 ${fmt(rawFigures.p99, 2)} ms | ` +

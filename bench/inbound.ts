@@ -1,0 +1,132 @@
+// bench inbound: virtual contacts send N messages, open loop at an aggregate rate, spread over K
+// receiving accounts. The floor is K raw Baileys clients, timed from the contact's send to their
+// `messages.upsert`; zapd is K sessions, timed from the same send to the webhook receiver's
+// arrival (so zapd's figure includes decrypting, recording the event durably, the outbox and
+// the HTTP POST). Same simulator, same senders, same run; the senders run in the simulator's own
+// process. The last line is the verdict.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SimClient } from '../sim/testing/baileys-client.ts';
+import { loadConfig } from '../src/config.ts';
+import { startServer } from '../src/main.ts';
+import { linkSession } from './link.ts';
+import { profiled } from './profile.ts';
+import { spawnSimulator } from './simulator-process.ts';
+import { fmt, percentile } from './stats.ts';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
+const ACCOUNTS = Number(process.env.BENCH_SESSIONS ?? 10);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const KEY = 'bench-key';
+const TARGET_P99_MS = 50;
+const DRAIN_TIMEOUT_MS = 120_000;
+
+// The senders live in the simulator's process; this one only receives.
+const simulator = await spawnSimulator();
+const admin = simulator.admin;
+const senderPhone = (index: number) => `1555006${String(index).padStart(4, '0')}`;
+for (let index = 0; index < ACCOUNTS; index++) await admin('/accounts', { phone: senderPhone(index) });
+
+interface PhaseFigures {
+  sendSeconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  lost: number;
+}
+
+/**
+ * Sends COUNT messages at RATE per second, message k from sender k % ACCOUNTS to receiver
+ * k % ACCOUNTS, and waits until `arrived` has seen them all (or gives up).
+ */
+async function runPhase(label: string, receiverPhone: (index: number) => string, arrivals: Map<number, number>): Promise<PhaseFigures> {
+  const sentAt = new Array<number>(COUNT);
+  const sends: Array<Promise<unknown>> = [];
+  const started = performance.now();
+  for (let k = 0; k < COUNT; k++) {
+    const due = started + (k * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    sentAt[k] = performance.now();
+    sends.push(admin(`/accounts/${senderPhone(k % ACCOUNTS)}/send`, { to: receiverPhone(k % ACCOUNTS), text: `${label} ${k}` }));
+  }
+  await Promise.all(sends);
+  const sendSeconds = (performance.now() - started) / 1000;
+  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  while (arrivals.size < COUNT && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const latencies = [...arrivals].map(([k, at]) => at - (sentAt[k] ?? at)).sort((a, b) => a - b);
+  const last = Math.max(...arrivals.values());
+  return { sendSeconds, perSecond: arrivals.size / ((last - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: COUNT - arrivals.size };
+}
+
+const markerOf = (label: string, text: unknown): number | undefined => {
+  const match = typeof text === 'string' ? new RegExp(`^${label} (\\d+)$`).exec(text) : null;
+  return match ? Number(match[1]) : undefined;
+};
+
+// ---- floor: raw Baileys clients ----------------------------------------------------------------
+const rawPhone = (index: number) => `1555006${String(5000 + index).padStart(4, '0')}`;
+const rawArrivals = new Map<number, number>();
+const rawClients: SimClient[] = [];
+for (let index = 0; index < ACCOUNTS; index++) {
+  const client = new SimClient({ endpoint: { wsUrl: simulator.wsUrl, rootPublicKey: simulator.rootPublicKey }, onQr: (qr) => void simulator.scan(qr, rawPhone(index)) });
+  await client.connect();
+  client.socket?.ev.on('messages.upsert', ({ messages }) => {
+    const now = performance.now();
+    for (const message of messages) {
+      const k = markerOf('raw', message.message?.conversation ?? message.message?.extendedTextMessage?.text);
+      if (k !== undefined && !rawArrivals.has(k)) rawArrivals.set(k, now);
+    }
+  });
+  rawClients.push(client);
+}
+
+// ---- zapd: sessions with a webhook ---------------------------------------------------------------
+const zapdArrivals = new Map<number, number>();
+const receiver = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    const now = performance.now();
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as { event: string; payload: { body?: unknown } };
+    const k = markerOf('zapd', body.payload.body);
+    if (k !== undefined && !zapdArrivals.has(k)) zapdArrivals.set(k, now);
+    response.writeHead(200).end();
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+const dataDir = mkdtempSync(join(tmpdir(), 'zapd-bench-'));
+const server = await startServer(loadConfig({ ZAPD_DATA_DIR: dataDir, PORT: '0', ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: KEY, ZAPD_LOG_LEVEL: 'silent', ZAPD_WA_URL: simulator.wsUrl, WAHA_PRINT_QR: 'false' }));
+const zapdPhone = (index: number) => `1555006${String(7000 + index).padStart(4, '0')}`;
+for (let index = 0; index < ACCOUNTS; index++) {
+  await linkSession(server.url, KEY, simulator, `in${index}`, zapdPhone(index), { webhooks: [{ url: hook, events: ['message'] }] });
+}
+
+// Warm both paths: the first message to each account sets up its Signal session.
+const warm = async (phone: (index: number) => string) => {
+  for (let index = 0; index < ACCOUNTS; index++) await admin(`/accounts/${senderPhone(index)}/send`, { to: phone(index), text: 'warm-up' });
+};
+await warm(rawPhone);
+await warm(zapdPhone);
+await new Promise((resolve) => setTimeout(resolve, 1000));
+
+console.log(`inbound: ${COUNT} messages offered at ${RATE} msg/s over ${ACCOUNTS} accounts; raw = Baileys messages.upsert, zapd = webhook arrival`);
+const raw = await profiled('inbound-raw', () => runPhase('raw', rawPhone, rawArrivals));
+console.log(`raw:  sent in ${fmt(raw.sendSeconds, 2)} s; arrived ${fmt(raw.perSecond)} msg/s, p50 ${fmt(raw.p50, 1)} ms, p99 ${fmt(raw.p99, 1)} ms, lost ${raw.lost}`);
+const zapd = await profiled('inbound-zapd', () => runPhase('zapd', zapdPhone, zapdArrivals));
+console.log(`zapd: sent in ${fmt(zapd.sendSeconds, 2)} s; arrived ${fmt(zapd.perSecond)} msg/s, p50 ${fmt(zapd.p50, 1)} ms, p99 ${fmt(zapd.p99, 1)} ms, lost ${zapd.lost}`);
+
+await Promise.all(rawClients.map((client) => client.close()));
+await server.stop();
+receiver.close();
+await simulator.stop();
+rmSync(dataDir, { recursive: true, force: true });
+console.log(
+  `inbound ratio zapd/raw throughput ${fmt(zapd.perSecond / raw.perSecond, 2)}, p99 zapd ${fmt(zapd.p99, 1)} ms vs raw ${fmt(raw.p99, 1)} ms ` +
+    `(target p99 < ${TARGET_P99_MS} ms at ${RATE} msg/s over ${ACCOUNTS} sessions: ${zapd.p99 < TARGET_P99_MS && zapd.lost === 0 && zapd.perSecond >= RATE * 0.95 ? 'met' : 'missed'})`,
+);
+process.exit(0);
