@@ -24,8 +24,10 @@ export function chatOf(message: Pick<Message, 'fromMe' | 'from' | 'to'>): string
   return message.fromMe ? message.to : message.from;
 }
 
-function parseMessage(payload: string): Message {
-  return JSON.parse(payload) as Message;
+/** The ack column is the truth: acks raise it alone, without rewriting the payload. */
+function parseMessage(row: { payload: string; ack: number }): Message {
+  const message = JSON.parse(row.payload) as Message;
+  return row.ack > message.ack ? { ...message, ack: row.ack, ackName: ackName(row.ack) } : message;
 }
 
 export class MessageRepository {
@@ -38,7 +40,13 @@ export class MessageRepository {
     await db
       .insertInto('messages')
       .values({ session, chat_id: chatId, id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload, raw: '' })
-      .onConflict((conflict) => conflict.columns(['session', 'chat_id', 'id']).doUpdateSet({ payload, timestamp: message.timestamp }))
+      .onConflict((conflict) =>
+        conflict.columns(['session', 'chat_id', 'id']).doUpdateSet((eb) => ({
+          payload,
+          timestamp: message.timestamp,
+          ack: eb.case().when('messages.ack', '<', message.ack).then(message.ack).else(eb.ref('messages.ack')).end(),
+        })),
+      )
       .execute();
     await db
       .insertInto('chats')
@@ -83,11 +91,7 @@ export class MessageRepository {
 
   /** Raises a stored message's ack (acks only ever go up: a late DEVICE never undoes READ). */
   static async ack(db: Db, session: string, chatId: string, id: string, ack: number): Promise<void> {
-    const row = await db.selectFrom('messages').select(['payload', 'ack']).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).executeTakeFirst();
-    if (!row || row.ack >= ack) return;
-    const message = parseMessage(row.payload);
-    const updated = { ...message, ack, ackName: ackName(ack) };
-    await db.updateTable('messages').set({ ack, payload: JSON.stringify(updated) }).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).execute();
+    await db.updateTable('messages').set({ ack }).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).where('ack', '<', ack).execute();
   }
 
   async list(session: string, chatId: string, query: MessageQuery): Promise<Message[]> {
@@ -100,16 +104,16 @@ export class MessageRepository {
     const rows = await this.db
       .selectFrom(page.select('timestamp').orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).as('page'))
       .innerJoin('messages', (join) => join.on('messages.session', '=', session).on('messages.chat_id', '=', chatId).onRef('messages.id', '=', 'page.id'))
-      .select('messages.payload')
+      .select(['messages.payload', 'messages.ack'])
       .orderBy('page.timestamp', 'desc')
       .orderBy('page.id', 'desc')
       .execute();
-    return rows.map((row) => parseMessage(row.payload));
+    return rows.map(parseMessage);
   }
 
   async get(session: string, chatId: string, id: string): Promise<Message | undefined> {
-    const row = await this.db.selectFrom('messages').select('payload').where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).executeTakeFirst();
-    return row ? parseMessage(row.payload) : undefined;
+    const row = await this.db.selectFrom('messages').select(['payload', 'ack']).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).executeTakeFirst();
+    return row ? parseMessage(row) : undefined;
   }
 
   async chats(session: string, paging: { limit: number; offset: number; sortBy: 'conversationTimestamp' | 'id' | 'name'; sortOrder: 'asc' | 'desc' }): Promise<ChatSummary[]> {
