@@ -1,6 +1,8 @@
 // zapd's WhatsApp network simulator: one HTTP server with the WhatsApp Web WebSocket at /ws/chat and
 // a JSON admin API under /admin. Point Baileys at it with `waWebSocketUrl` and trust its root key
 // through `WA_CERT_DETAILS.PUBLIC_KEY`.
+// First: Baileys must find the shared AsyncLocalStorage when it creates its sockets.
+import '../src/runtime/shared-async-storage.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';

@@ -1,4 +1,6 @@
 // zapd's entry point: `npm start`. startServer() is also what tests and the sandbox use in-process.
+// First: Baileys must find the shared AsyncLocalStorage when it creates its sockets.
+import './runtime/shared-async-storage.ts';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig, type Config } from './config.ts';
@@ -64,7 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const { port } = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   url = `http://${host}:${port}`;
-  await sessions.restore();
+  sessions.restore();
 
   let stopped: Promise<void> | undefined;
   return {

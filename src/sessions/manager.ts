@@ -52,6 +52,9 @@ export interface SessionManagerOptions {
 }
 
 const STATUS_HISTORY_LENGTH = 10;
+/** Sessions restored at once; each holds its slot until WORKING (or the timeout). */
+const RESTORE_CONCURRENCY = 16;
+const RESTORE_SLOT_TIMEOUT_MS = 10_000;
 
 function metadataOf(config: SessionConfig): Record<string, string> | undefined {
   const metadata = config.metadata;
@@ -65,6 +68,8 @@ export class SessionManager {
   private readonly queues = new Map<string, Promise<unknown>>();
   private endpoint: Promise<EngineEndpoint> | undefined;
   private readonly engineFactory: EngineFactory;
+  private restoring: Promise<void> | undefined;
+  private closing = false;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.engineFactory = options.engineFactory ?? createBaileysEngine;
@@ -206,24 +211,43 @@ export class SessionManager {
     }
   }
 
-  /** Starts every session that was running when the server last stopped. */
-  async restore(): Promise<void> {
-    const stored = await this.options.store.sessions.list();
-    await Promise.all(
-      stored
-        .filter((session) => session.enabled)
-        .map((session) =>
-          this.serialized(session.name, () => this.launch(session.name)).catch((error: unknown) =>
-            this.options.logger.error({ err: error, session: session.name }, 'could not restore session'),
-          ),
-        ),
-    );
+  /**
+   * Starts, in the background, every session that was running when the server last stopped. A few
+   * at a time, each given until it is WORKING (or needs a scan, or failed) before the next starts:
+   * started all at once, 500 handshakes interleave on one event loop, none is WORKING before nearly
+   * all are, and the slowest pass Baileys' connect timeout and start over.
+   */
+  restore(): void {
+    this.restoring = (async () => {
+      const queue = (await this.options.store.sessions.list()).filter((session) => session.enabled).map((session) => session.name);
+      const worker = async () => {
+        for (let name = queue.shift(); name !== undefined && !this.closing; name = queue.shift()) {
+          const session = name;
+          try {
+            // The user may have started (or deleted) it through the API meanwhile.
+            await this.serialized(session, async () => {
+              if (!this.running.has(session) && (await this.options.store.sessions.get(session))?.enabled) await this.launch(session);
+            });
+            await this.waitForStatus(session, ['WORKING', 'SCAN_QR_CODE', 'FAILED', 'STOPPED'], RESTORE_SLOT_TIMEOUT_MS).catch(() => undefined);
+          } catch (error) {
+            this.options.logger.error({ err: error, session }, 'could not restore session');
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: RESTORE_CONCURRENCY }, worker));
+    })().catch((error: unknown) => this.options.logger.error({ err: error }, 'could not restore sessions'));
   }
 
   /** Stops every engine without changing what the user asked for, so the next boot restores them. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.running.keys()].map((name) => this.serialized(name, () => this.halt(name))));
+    this.closing = true;
+    const haltAll = () => Promise.all([...this.running.keys()].map((name) => this.serialized(name, () => this.halt(name))));
+    await haltAll();
+    // A restore slot may have launched one more meanwhile; once it has seen the flag, halt that too.
+    await this.restoring;
+    await haltAll();
   }
+
 
   private async launch(name: string): Promise<void> {
     this.endpoint ??= resolveEndpoint(this.options.config).catch((error: unknown) => {
