@@ -1,51 +1,68 @@
 // bench send: N text messages to a virtual contact — raw Baileys sendMessage (the floor) against
 // zapd's POST /api/sendText, both on the same simulator in the same run, sequential and with
-// concurrency 16. The last line is the ratio.
+// concurrency 16. The simulator and the receiving contact run in their own process, and each run
+// waits until the contact has every message before the next starts: in one process, raw Baileys'
+// writes complete synchronously, so its loop never let the simulator read and its delivery work
+// landed in zapd's run. The last line is the ratio.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'undici';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator } from '../sim/index.ts';
 import { SimClient } from '../sim/testing/baileys-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
 import { linkSession } from './link.ts';
 import { profiled } from './profile.ts';
+import { spawnSimulator } from './simulator-process.ts';
 import { fmt, measure, type RunFigures } from './stats.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 300);
 const KEY = 'bench-key';
 const TARGET = '15550020001';
 
-const simulator = await startSimulator({ port: 0 });
-const admin = (path: string, body: unknown) =>
-  fetch(`${simulator.httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-await admin('/accounts', { phone: TARGET, pushName: 'Target' });
+const simulator = await spawnSimulator();
+await simulator.admin('/accounts', { phone: TARGET, pushName: 'Target' });
+const received = async () => ((await (await fetch(`${simulator.httpUrl}/admin/accounts/${TARGET}/messages`)).json()) as unknown[]).length;
+/** Until the contact holds `expected` messages: the run's delivery work is over before the next run. */
+async function delivered(expected: number): Promise<void> {
+  while ((await received()) < expected) await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
 
 const raw = new SimClient({ endpoint: { wsUrl: simulator.wsUrl, rootPublicKey: simulator.rootPublicKey }, onQr: (qr) => void simulator.scan(qr, '15550020002') });
 await raw.connect();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'zapd-bench-'));
 const server = await startServer(loadConfig({ ZAPD_DATA_DIR: dataDir, PORT: '0', ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: KEY, ZAPD_LOG_LEVEL: 'silent', ZAPD_WA_URL: simulator.wsUrl }));
-const api = await linkSession(server.url, KEY, simulator, 'bench', '15550020003');
+await linkSession(server.url, KEY, simulator, 'bench', '15550020003');
 
 const jid = `${TARGET}@s.whatsapp.net`;
 const rawSend = async (index: number) => {
   await raw.socket!.sendMessage(jid, { text: `raw ${index}` });
 };
+// undici's request rather than fetch: the client shares the process with zapd, so it should cost little.
 const zapdSend = async (index: number) => {
-  const response = await api('POST', '/api/sendText', { session: 'bench', chatId: `${TARGET}@c.us`, text: `zapd ${index}` });
-  if (response.status !== 201) throw new Error(`sendText answered ${response.status}`);
-  await response.arrayBuffer();
+  const response = await request(`${server.url}/api/sendText`, {
+    method: 'POST',
+    headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ session: 'bench', chatId: `${TARGET}@c.us`, text: `zapd ${index}` }),
+  });
+  if (response.statusCode !== 201) throw new Error(`sendText answered ${response.statusCode}`);
+  await response.body.dump();
 };
 
 // Warm both paths (Signal sessions, device lists) so the runs compare steady states.
 await rawSend(-1);
 await zapdSend(-1);
+let expected = 2;
+await delivered(expected);
 
 const results: Record<string, { raw: RunFigures; zapd: RunFigures }> = {};
 for (const concurrency of [1, 16]) {
   const rawFigures = await profiled(`send-raw-c${concurrency}`, () => measure(COUNT, concurrency, rawSend));
+  await delivered((expected += COUNT));
   const zapdFigures = await profiled(`send-zapd-c${concurrency}`, () => measure(COUNT, concurrency, zapdSend));
+  await delivered((expected += COUNT));
   results[`c${concurrency}`] = { raw: rawFigures, zapd: zapdFigures };
   console.log(
     `send c=${concurrency} n=${COUNT}: raw ${fmt(rawFigures.perSecond)} msg/s p50 ${fmt(rawFigures.p50, 2)} ms p99 ${fmt(rawFigures.p99, 2)} ms | ` +
