@@ -19,26 +19,45 @@ function toStoredSession(row: SessionRow): StoredSession {
   };
 }
 
+/**
+ * Sessions are read for every batch of recorded events (which webhooks want them), several times
+ * per message; they change only through this repository. Reads are kept for a second, and dropped
+ * at once by this process's own writes; another zapd node sharing PostgreSQL sees a change after
+ * at most that second.
+ */
+const CACHE_MS = 1_000;
+
 export function sessionRepository(db: Db): SessionRepository {
+  const cache = new Map<string, { session: StoredSession | undefined; at: number }>();
+  // Called before and after each write, so a read racing the write cannot keep the old row.
+  const forget = (name: string) => cache.delete(name);
   return {
     async list() {
       const rows = await db.selectFrom('sessions').selectAll().orderBy('created_at').orderBy('name').execute();
       return rows.map(toStoredSession);
     },
     async get(name) {
+      const cached = cache.get(name);
+      if (cached && Date.now() - cached.at < CACHE_MS) return cached.session;
+      const at = Date.now();
       const row = await db.selectFrom('sessions').selectAll().where('name', '=', name).executeTakeFirst();
-      return row ? toStoredSession(row) : undefined;
+      const session = row ? toStoredSession(row) : undefined;
+      cache.set(name, { session, at });
+      return session;
     },
     async create(session) {
+      forget(session.name);
       const now = Date.now();
       const result = await db
         .insertInto('sessions')
         .values({ name: session.name, config: JSON.stringify(session.config), enabled: session.enabled ? 1 : 0, created_at: now, updated_at: now })
         .onConflict((conflict) => conflict.column('name').doNothing())
         .executeTakeFirst();
+      forget(session.name);
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async update(name, changes) {
+      forget(name);
       const result = await db
         .updateTable('sessions')
         .set({
@@ -48,10 +67,12 @@ export function sessionRepository(db: Db): SessionRepository {
         })
         .where('name', '=', name)
         .executeTakeFirst();
+      forget(name);
       return Number(result.numUpdatedRows) > 0;
     },
     async delete(name) {
-      return db.transaction().execute(async (trx) => {
+      forget(name);
+      const deleted = await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('auth_state').where('session', '=', name).execute();
         await trx.deleteFrom('messages').where('session', '=', name).execute();
         await trx.deleteFrom('chats').where('session', '=', name).execute();
@@ -59,6 +80,8 @@ export function sessionRepository(db: Db): SessionRepository {
         const result = await trx.deleteFrom('sessions').where('name', '=', name).executeTakeFirst();
         return Number(result.numDeletedRows) > 0;
       });
+      forget(name);
+      return deleted;
     },
   };
 }
