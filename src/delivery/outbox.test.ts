@@ -1,0 +1,74 @@
+// The outbox's ordering promise, on each store: only a lane's oldest pending row is handed out,
+// leased rows are not handed out twice, and a row waiting for its retry holds its lane back.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { describe, test } from 'node:test';
+import { openStore } from '../store/index.ts';
+import { Outbox } from './outbox.ts';
+import type { Receiver } from './receivers.ts';
+
+const receiver: Receiver = { url: 'http://127.0.0.1:9/hook', events: ['message'], hmacKey: null, retries: { policy: 'constant', delaySeconds: 1, attempts: 3 }, customHeaders: [] };
+
+async function withStore(backend: 'sqlite' | 'postgres', run: (outbox: Outbox, enqueue: (lane: string, count: number) => Promise<void>) => Promise<void>) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-outbox-'));
+  let databaseUrl: string | undefined;
+  const schema = `zapd_outbox_${process.pid}_${Date.now().toString(36)}`;
+  if (backend === 'postgres') {
+    const admin = new pg.Client({ connectionString: process.env.ZAPD_TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    const url = new URL(process.env.ZAPD_TEST_DATABASE_URL ?? '');
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = url.toString();
+  }
+  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }), ...(databaseUrl ? { databaseUrl } : {}) });
+  let next = 0;
+  try {
+    await run(new Outbox(store.db, store.kind), async (lane, count) => {
+      for (let index = 0; index < count; index++) await Outbox.enqueue(store.db, [{ eventId: `evt_${next++}`, session: 's', lane, receiver, body: `${lane}${index}` }]);
+    });
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (backend === 'postgres') {
+      const admin = new pg.Client({ connectionString: process.env.ZAPD_TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  }
+}
+
+const backends: Array<'sqlite' | 'postgres'> = process.env.ZAPD_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+for (const backend of backends) {
+  describe(`outbox (${backend})`, () => {
+    test('hands out lane heads only, once, in order', async () => {
+      await withStore(backend, async (outbox, enqueue) => {
+        await enqueue('a', 3);
+        await enqueue('b', 2);
+        const first = await outbox.claim('w1', 10, 60_000);
+        assert.deepEqual(first.map((row) => row.body), ['a0', 'b0']);
+        assert.deepEqual(await outbox.claim('w2', 10, 60_000), [], 'leased heads hold their lanes');
+        await outbox.delivered(first[0]?.seq ?? -1);
+        assert.deepEqual((await outbox.claim('w1', 10, 60_000)).map((row) => row.body), ['a1']);
+      });
+    });
+
+    test('a head waiting for its retry holds its lane; other lanes go on', async () => {
+      await withStore(backend, async (outbox, enqueue) => {
+        await enqueue('a', 2);
+        await enqueue('b', 1);
+        const [a0, b0] = await outbox.claim('w1', 10, 60_000);
+        await outbox.failed(a0?.seq ?? -1, 1, Date.now() + 60_000, 'HTTP 500');
+        await outbox.delivered(b0?.seq ?? -1);
+        await enqueue('b', 1);
+        assert.deepEqual((await outbox.claim('w1', 10, 60_000)).map((row) => row.body), ['b0']);
+      });
+    });
+  });
+}
