@@ -1,5 +1,5 @@
-// Turns each published event into durable facts, in one transaction: the event itself, the message
-// store change it implies, and one outbox row per webhook that wants it.
+// Turns each published event into durable facts, in one transaction: the message store change it
+// implies, and one outbox row (carrying the whole event) per webhook that wants it.
 import type { Config } from '../config.ts';
 import type { EventBus, ZapdEvent } from '../events/bus.ts';
 import { HISTORY_EVENT, type HistoryBatch, type Message, type MessageAck } from '../engine/dto.ts';
@@ -87,7 +87,6 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
       for (const event of events) {
         const receivers = receiversFor(event.event, configs.get(event.session), config.webhook);
         const body = JSON.stringify(event);
-        await trx.insertInto('events').values({ id: event.id, session: event.session, name: event.event, body, created_at: event.timestamp }).execute();
         if (event.event === 'message.any') {
           const message = event.payload as Message;
           await MessageRepository.save(trx, event.session, message);

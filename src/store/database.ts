@@ -57,15 +57,6 @@ export interface ContactsTable {
   updated_at: number | string;
 }
 
-export interface EventsTable {
-  seq: Generated<number>;
-  id: string;
-  session: string;
-  name: string;
-  body: string;
-  created_at: number | string;
-}
-
 export interface OutboxTable {
   seq: Generated<number>;
   event_id: string;
@@ -88,7 +79,6 @@ export interface Schema {
   messages: MessagesTable;
   chats: ChatsTable;
   contacts: ContactsTable;
-  events: EventsTable;
   outbox: OutboxTable;
 }
 

@@ -112,6 +112,14 @@ const MIGRATIONS: Migration[] = [
       await db.schema.dropIndex('messages_by_chat_time').execute();
     },
   },
+  {
+    // Every event was also written to an `events` table that nothing ever read: three rows per sent
+    // message, growing forever. The outbox keeps what must be delivered; the store keeps its effects.
+    name: 'drop-unread-event-log',
+    async up(db) {
+      await db.schema.dropTable('events').execute();
+    },
+  },
 ];
 
 async function applyPending(db: Db, kind: StoreKind): Promise<void> {
