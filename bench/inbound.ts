@@ -125,8 +125,16 @@ await server.stop();
 receiver.close();
 await simulator.stop();
 rmSync(dataDir, { recursive: true, force: true });
+const TARGET_RATE = 1000;
+const TARGET_SESSIONS = 10;
+const atTarget = RATE >= TARGET_RATE && ACCOUNTS >= TARGET_SESSIONS;
+const verdict = !atTarget
+  ? `not measured (this run offered ${RATE} msg/s over ${ACCOUNTS}; set BENCH_RATE=${TARGET_RATE})`
+  : zapd.p99 < TARGET_P99_MS && zapd.lost === 0 && zapd.perSecond >= RATE * 0.95
+    ? 'met'
+    : 'missed';
 console.log(
-  `inbound ratio zapd/raw throughput ${fmt(zapd.perSecond / raw.perSecond, 2)}, p99 zapd ${fmt(zapd.p99, 1)} ms vs raw ${fmt(raw.p99, 1)} ms ` +
-    `(target p99 < ${TARGET_P99_MS} ms at ${RATE} msg/s over ${ACCOUNTS} sessions: ${zapd.p99 < TARGET_P99_MS && zapd.lost === 0 && zapd.perSecond >= RATE * 0.95 ? 'met' : 'missed'})`,
+  `inbound ratio zapd/raw throughput ${fmt(zapd.perSecond / raw.perSecond, 2)}, p99 zapd ${fmt(zapd.p99, 1)} ms vs raw ${fmt(raw.p99, 1)} ms at ${RATE} msg/s ` +
+    `(target p99 < ${TARGET_P99_MS} ms at ${TARGET_RATE} msg/s over ${TARGET_SESSIONS} sessions: ${verdict})`,
 );
 process.exit(0);

@@ -48,9 +48,10 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
   let draining: Promise<void> | undefined;
   const drain = (): Promise<void> =>
     (draining ??= (async () => {
-      // One microtask's delay lets events published in the same tick (message.any and message for
-      // one message, or several sessions at once) share a transaction.
-      await Promise.resolve();
+      // Waiting for the end of this turn of the event loop lets events published in it (message.any
+      // and message for one message, the acks of frames read together, several sessions at once)
+      // share a transaction.
+      await new Promise((resolve) => setImmediate(resolve));
       while (queue.length > 0) {
         const batch = queue.splice(0, BATCH);
         try {
