@@ -25,6 +25,9 @@ export function signBody(body: string, key: string): string {
 export class Dispatcher {
   private readonly worker = `zapd-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly inFlightByReceiver = new Map<string, number>();
+  /** Slots one receiver may hold at once (it may briefly reach twice that, between two claims). */
+  private readonly perReceiver: number;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
@@ -35,6 +38,7 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.concurrency = options.concurrency ?? 32;
+    this.perReceiver = Math.max(1, Math.floor(this.concurrency / 4));
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.pollMs = options.pollIntervalMs ?? 500;
   }
@@ -52,7 +56,8 @@ export class Dispatcher {
       this.again = true;
       return;
     }
-    this.pumping = this.pump().finally(() => {
+    // Starting at the end of this event-loop turn lets the deliveries that finished in it share one claim.
+    this.pumping = new Promise((resolve) => setImmediate(resolve)).then(() => this.pump()).finally(() => {
       this.pumping = undefined;
       if (this.again) {
         this.again = false;
@@ -71,23 +76,37 @@ export class Dispatcher {
     await Promise.allSettled(this.inFlight.values());
   }
 
+  /**
+   * Claims a few rows at a time and skips receivers that already hold their share of the slots:
+   * otherwise a slow or hanging receiver with many chats fills every slot and the others wait.
+   */
   private async pump(): Promise<void> {
-    const free = this.concurrency - this.inFlight.size;
-    if (free <= 0) return;
-    let rows: OutboxRow[];
-    try {
-      rows = await this.options.outbox.claim(this.worker, free, this.timeoutMs * 3);
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'could not read the webhook outbox');
-      return;
-    }
-    for (const row of rows) {
-      if (this.inFlight.has(row.seq)) continue;
-      const delivery = this.deliver(row).finally(() => {
-        this.inFlight.delete(row.seq);
-        this.wake();
-      });
-      this.inFlight.set(row.seq, delivery);
+    for (;;) {
+      const free = this.concurrency - this.inFlight.size;
+      if (free <= 0) return;
+      const batch = Math.min(free, this.perReceiver);
+      const saturated = [...this.inFlightByReceiver].filter(([, count]) => count >= this.perReceiver).map(([url]) => url);
+      let rows: OutboxRow[];
+      try {
+        rows = await this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'could not read the webhook outbox');
+        return;
+      }
+      for (const row of rows) {
+        if (this.inFlight.has(row.seq)) continue;
+        const url = row.receiver.url;
+        this.inFlightByReceiver.set(url, (this.inFlightByReceiver.get(url) ?? 0) + 1);
+        const delivery = this.deliver(row).finally(() => {
+          this.inFlight.delete(row.seq);
+          const left = (this.inFlightByReceiver.get(url) ?? 1) - 1;
+          if (left > 0) this.inFlightByReceiver.set(url, left);
+          else this.inFlightByReceiver.delete(url);
+          this.wake();
+        });
+        this.inFlight.set(row.seq, delivery);
+      }
+      if (rows.length < batch) return;
     }
   }
 

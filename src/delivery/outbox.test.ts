@@ -59,6 +59,16 @@ for (const backend of backends) {
       });
     });
 
+    test("a receiver holding its share of the slots is skipped; others' lanes are handed out", async () => {
+      await withStore(backend, async (outbox, enqueue) => {
+        await enqueue('http://slow.example/hook|s|1@c.us', 1);
+        await enqueue('http://slow.example/hook|s|2@c.us', 1);
+        await enqueue('http://fast.example/hook|s|1@c.us', 1);
+        const claimed = await outbox.claim('w1', 10, 60_000, ['http://slow.example/hook']);
+        assert.deepEqual(claimed.map((row) => row.lane), ['http://fast.example/hook|s|1@c.us']);
+      });
+    });
+
     test('a head waiting for its retry holds its lane; other lanes go on', async () => {
       await withStore(backend, async (outbox, enqueue) => {
         await enqueue('a', 2);

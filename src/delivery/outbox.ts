@@ -33,8 +33,11 @@ export class Outbox {
       .execute();
   }
 
-  async claim(worker: string, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+  /** Leases up to `limit` lane heads that are due; `skipReceivers` (URLs) get none this time. */
+  async claim(worker: string, limit: number, leaseMs: number, skipReceivers: string[] = []): Promise<OutboxRow[]> {
     const now = Date.now();
+    // Lanes are `<receiver url>|<session>|<chat>`: a receiver's lanes share that prefix.
+    const skipped = skipReceivers.map((url) => sql` and substr(lane, 1, ${url.length + 1}) <> ${`${url}|`}`);
     const lockClause = this.kind === 'postgres' ? sql`for update of o skip locked` : sql``;
     // Lane heads first (one index pass over the pending rows), then the due and unleased ones among
     // them: testing every pending row for an older one in its lane made each claim cost as much as
@@ -43,7 +46,7 @@ export class Outbox {
       update outbox set locked_by = ${worker}, locked_until = ${now + leaseMs}
       where seq in (
         select o.seq from outbox o
-        join (select min(seq) as head from outbox where status = 'pending' group by lane) lanes on o.seq = lanes.head
+        join (select min(seq) as head from outbox where status = 'pending'${sql.join(skipped, sql``)} group by lane) lanes on o.seq = lanes.head
         where o.next_attempt_at <= ${now}
           and (o.locked_until is null or o.locked_until < ${now})
         order by o.seq
