@@ -37,18 +37,26 @@ export class Outbox {
   async claim(worker: string, limit: number, leaseMs: number, skipReceivers: string[] = []): Promise<OutboxRow[]> {
     const now = Date.now();
     // Lanes are `<receiver url>|<session>|<chat>`: a receiver's lanes share that prefix.
-    const skipped = skipReceivers.map((url) => sql` and substr(lane, 1, ${url.length + 1}) <> ${`${url}|`}`);
+    const skipped = skipReceivers.map((url) => sql` and substr(o.lane, 1, ${url.length + 1}) <> ${`${url}|`}`);
     const lockClause = this.kind === 'postgres' ? sql`for update of o skip locked` : sql``;
-    // Lane heads first (one index pass over the pending rows), then the due and unleased ones among
-    // them: testing every pending row for an older one in its lane made each claim cost as much as
-    // the backlog, and a slow receiver's backlog took a third of the CPU (bench webhooks).
+    // Lane heads by a skip scan over the (status, lane, seq) index: one seek per lane to find the next
+    // lane, one to find its oldest row. Scanning the pending rows instead made every claim cost as
+    // much as the backlog, and a slow receiver's backlog of thousands took most of the CPU.
     const result = await sql<RawRow>`
+      with recursive lanes(lane) as (
+        select min(lane) from outbox where status = 'pending'
+        union all
+        select (select min(n.lane) from outbox n where n.status = 'pending' and n.lane > lanes.lane) from lanes where lanes.lane is not null
+      ),
+      heads(seq) as (
+        select (select min(h.seq) from outbox h where h.status = 'pending' and h.lane = lanes.lane) from lanes where lanes.lane is not null
+      )
       update outbox set locked_by = ${worker}, locked_until = ${now + leaseMs}
       where seq in (
         select o.seq from outbox o
-        join (select min(seq) as head from outbox where status = 'pending'${sql.join(skipped, sql``)} group by lane) lanes on o.seq = lanes.head
-        where o.next_attempt_at <= ${now}
-          and (o.locked_until is null or o.locked_until < ${now})
+        where o.seq in (select seq from heads)
+          and o.next_attempt_at <= ${now}
+          and (o.locked_until is null or o.locked_until < ${now})${sql.join(skipped, sql``)}
         order by o.seq
         limit ${limit}
         ${lockClause}
