@@ -69,6 +69,7 @@ export class SessionManager {
   private endpoint: Promise<EngineEndpoint> | undefined;
   private readonly engineFactory: EngineFactory;
   private restoring: Promise<void> | undefined;
+  private readonly awaitingRestore = new Set<string>();
   private closing = false;
 
   constructor(private readonly options: SessionManagerOptions) {
@@ -220,13 +221,18 @@ export class SessionManager {
   restore(): void {
     this.restoring = (async () => {
       const queue = (await this.options.store.sessions.list()).filter((session) => session.enabled).map((session) => session.name);
+      for (const name of queue) this.awaitingRestore.add(name);
       const worker = async () => {
         for (let name = queue.shift(); name !== undefined && !this.closing; name = queue.shift()) {
           const session = name;
           try {
             // The user may have started (or deleted) it through the API meanwhile.
             await this.serialized(session, async () => {
-              if (!this.running.has(session) && (await this.options.store.sessions.get(session))?.enabled) await this.launch(session);
+              try {
+                if (!this.running.has(session) && (await this.options.store.sessions.get(session))?.enabled) await this.launch(session);
+              } finally {
+                this.awaitingRestore.delete(session);
+              }
             });
             await this.waitForStatus(session, ['WORKING', 'SCAN_QR_CODE', 'FAILED', 'STOPPED'], RESTORE_SLOT_TIMEOUT_MS).catch(() => undefined);
           } catch (error) {
@@ -235,6 +241,7 @@ export class SessionManager {
         }
       };
       await Promise.all(Array.from({ length: RESTORE_CONCURRENCY }, worker));
+      this.awaitingRestore.clear();
     })().catch((error: unknown) => this.options.logger.error({ err: error }, 'could not restore sessions'));
   }
 
@@ -325,7 +332,8 @@ export class SessionManager {
     const session = this.running.get(stored.name);
     return {
       name: stored.name,
-      status: session?.status ?? 'STOPPED',
+      // Waiting for a restore slot is starting, as far as the user can tell.
+      status: session?.status ?? (stored.enabled && this.awaitingRestore.has(stored.name) ? 'STARTING' : 'STOPPED'),
       config: stored.config,
       me: session?.me ?? this.lastKnownAccount.get(stored.name) ?? null,
       engine: { engine: 'NOWEB' },
