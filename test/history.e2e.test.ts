@@ -9,6 +9,7 @@ import { startSandbox, storeBackends, type Sandbox } from './support/zapd.ts';
 const ME = '15550009200';
 const ALICE = '15550009201';
 const BOB = '15550009202';
+const CAROL = '15550009203';
 
 interface StoredMessage {
   id: string;
@@ -49,9 +50,11 @@ for (const backend of storeBackends()) {
             ],
           },
           { id: `${BOB}@c.us`, archived: true, messages: [{ id: 'HIST0004', text: 'old news', timestamp: past - 3_600 }] },
+          // A long chat, stored in several multi-row inserts.
+          { id: CAROL, messages: Array.from({ length: 250 }, (_, index) => ({ id: `LONG${String(index).padStart(4, '0')}`, text: `line ${index}`, timestamp: past - 7_200 + index })) },
         ],
       });
-      assert.deepEqual(seeded, { phone: ME, chats: 2, messages: 4 });
+      assert.deepEqual(seeded, { phone: ME, chats: 3, messages: 254 });
       const created = await sandbox.zapd.api('POST', '/api/sessions', { name: 'main', config: { webhooks: [{ url: receiver.url, events: ['message', 'message.any', 'engine.event'] }] } });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       await sandbox.waitForStatus('main', 'SCAN_QR_CODE');
@@ -68,8 +71,11 @@ for (const backend of storeBackends()) {
       const { zapd } = sandbox;
       const chats = await waitFor('the history chats', async () => {
         const listed = (await zapd.api<StoredChat[]>('GET', '/api/main/chats')).body;
-        return listed.length >= 2 ? listed : undefined;
+        return listed.length >= 3 ? listed : undefined;
       });
+      const long = (await zapd.api<StoredMessage[]>('GET', `/api/main/chats/${CAROL}@c.us/messages?limit=300`)).body;
+      assert.equal(long.length, 250);
+      assert.equal(long[0]?.body, 'line 249');
       const alice = chats.find((chat) => chat.id === `${ALICE}@c.us`);
       assert.deepEqual(alice && { name: alice.name, unreadCount: alice.unreadCount, archived: alice.archived, at: alice.conversationTimestamp }, { name: 'Alice Archive', unreadCount: 1, archived: false, at: past + 120 });
       assert.equal(chats.find((chat) => chat.id === `${BOB}@c.us`)?.archived, true);
@@ -96,8 +102,8 @@ for (const backend of storeBackends()) {
       });
       const data = history?.payload.data as { syncType: string; messages: Array<{ id: string }>; chats: unknown[] };
       assert.equal(data.syncType, 'INITIAL_BOOTSTRAP');
-      assert.equal(data.messages.length, 4);
-      assert.equal(data.chats.length, 2);
+      assert.equal(data.messages.length, 254);
+      assert.equal(data.chats.length, 3);
       // A live message after the sync proves the webhook is flowing; none of the history ids came as messages.
       await sandbox.admin('POST', '/accounts', { phone: ALICE, pushName: 'Alice' });
       const { id } = await sandbox.admin<{ id: string }>('POST', `/accounts/${ALICE}/send`, { to: ME, text: 'live now' });

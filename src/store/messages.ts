@@ -19,6 +19,9 @@ export interface ChatSummary {
   pinned: boolean;
 }
 
+/** 8 parameters a row: well under SQLite's and PostgreSQL's limits on one statement. */
+const HISTORY_ROWS_PER_INSERT = 100;
+
 /** The chat a message belongs to, from the session's point of view. */
 export function chatOf(message: Pick<Message, 'fromMe' | 'from' | 'to'>): string {
   return message.fromMe ? message.to : message.from;
@@ -65,10 +68,15 @@ export class MessageRepository {
    * a stored message nor moves a chat's last activity back.
    */
   static async saveHistory(db: Db, session: string, batch: HistoryBatch): Promise<void> {
-    for (const message of batch.messages) {
+    // A phone's history can be tens of thousands of messages: rows go in by the hundred.
+    for (let start = 0; start < batch.messages.length; start += HISTORY_ROWS_PER_INSERT) {
       await db
         .insertInto('messages')
-        .values({ session, chat_id: chatOf(message), id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload: JSON.stringify(message), raw: '' })
+        .values(
+          batch.messages
+            .slice(start, start + HISTORY_ROWS_PER_INSERT)
+            .map((message) => ({ session, chat_id: chatOf(message), id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload: JSON.stringify(message), raw: '' })),
+        )
         .onConflict((conflict) => conflict.columns(['session', 'chat_id', 'id']).doNothing())
         .execute();
     }
