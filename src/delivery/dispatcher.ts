@@ -26,8 +26,8 @@ export class Dispatcher {
   private readonly worker = `zapd-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly inFlightByReceiver = new Map<string, number>();
-  /** Slots one receiver may hold at once (it may briefly reach twice that, between two claims). */
-  private readonly perReceiver: number;
+  /** Slots always left for receivers other than a busy one (see receiverShare). */
+  private readonly reserved: number;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
@@ -38,7 +38,7 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.concurrency = options.concurrency ?? 32;
-    this.perReceiver = Math.max(1, Math.floor(this.concurrency / 4));
+    this.reserved = Math.max(1, Math.floor(this.concurrency / 4));
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.pollMs = options.pollIntervalMs ?? 500;
   }
@@ -77,6 +77,17 @@ export class Dispatcher {
   }
 
   /**
+   * How many slots one receiver may hold: all but the reserved ones while it is the only one busy
+   * (a lone webhook keeps most of the parallelism), an equal part once several are, never fewer
+   * than the reserve. A receiver may briefly exceed it by one claim's worth.
+   */
+  private receiverShare(): number {
+    const busy = this.inFlightByReceiver.size;
+    if (busy <= 1) return Math.max(1, this.concurrency - this.reserved);
+    return Math.max(this.reserved, Math.floor(this.concurrency / busy));
+  }
+
+  /**
    * Claims a few rows at a time and skips receivers that already hold their share of the slots:
    * otherwise a slow or hanging receiver with many chats fills every slot and the others wait.
    */
@@ -84,8 +95,9 @@ export class Dispatcher {
     for (;;) {
       const free = this.concurrency - this.inFlight.size;
       if (free <= 0) return;
-      const batch = Math.min(free, this.perReceiver);
-      const saturated = [...this.inFlightByReceiver].filter(([, count]) => count >= this.perReceiver).map(([url]) => url);
+      const share = this.receiverShare();
+      const batch = Math.min(free, share);
+      const saturated = [...this.inFlightByReceiver].filter(([, count]) => count >= share).map(([url]) => url);
       let rows: OutboxRow[];
       try {
         rows = await this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated);
