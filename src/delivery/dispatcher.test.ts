@@ -1,0 +1,58 @@
+// A receiver that hangs on every request, with more chats than there are delivery slots, must not
+// hold back another receiver's events.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import pino from 'pino';
+import { openStore } from '../store/index.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { Outbox } from './outbox.ts';
+import type { Receiver } from './receivers.ts';
+
+async function listen(handler: (respond: () => void) => void): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => handler(() => response.writeHead(200).end()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
+}
+
+const receiverAt = (url: string): Receiver => ({ url, events: ['message'], hmacKey: null, retries: { policy: 'constant', delaySeconds: 1, attempts: 1 }, customHeaders: [] });
+
+test('a hanging receiver with 40 chats leaves slots for a fast one', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-dispatch-'));
+  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }) });
+  const hanging: Array<() => void> = [];
+  const slow = await listen((respond) => hanging.push(respond));
+  let fastArrivedAt = 0;
+  const fast = await listen((respond) => {
+    fastArrivedAt = performance.now();
+    respond();
+  });
+  const dispatcher = new Dispatcher({ outbox: new Outbox(store.db, store.kind), logger: pino({ level: 'silent' }), version: 'test', concurrency: 32, requestTimeoutMs: 5_000 });
+  try {
+    for (let chat = 0; chat < 40; chat++) {
+      await Outbox.enqueue(store.db, [{ eventId: `slow${chat}`, session: 's', lane: `${slow.url}|s|${chat}@c.us`, receiver: receiverAt(slow.url), body: '{}' }]);
+    }
+    dispatcher.start();
+    while (hanging.length < 24) await new Promise((resolve) => setTimeout(resolve, 10));
+    const enqueuedAt = performance.now();
+    await Outbox.enqueue(store.db, [{ eventId: 'fast', session: 's', lane: `${fast.url}|s|1@c.us`, receiver: receiverAt(fast.url), body: '{}' }]);
+    dispatcher.wake();
+    while (fastArrivedAt === 0 && performance.now() - enqueuedAt < 3_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(fastArrivedAt > 0, 'the fast receiver got its event while the slow one hung');
+    assert.ok(hanging.length <= 24, `the hanging receiver held ${hanging.length} of 32 slots`);
+  } finally {
+    for (const respond of hanging.splice(0)) respond();
+    await dispatcher.stop();
+    slow.server.close();
+    fast.server.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
