@@ -37,8 +37,12 @@ const server = await startServer(loadConfig({ ZAPD_DATA_DIR: dataDir, PORT: '0',
 await linkSession(server.url, KEY, simulator, 'bench', '15550020003');
 
 const jid = `${TARGET}@s.whatsapp.net`;
+// After each send the floor lets the event loop turn once, as any program that also receives
+// must: its socket writes complete synchronously, so a bare loop of sends never reads the server's
+// acks and the contact's receipts, and would be measured without the work every client does.
 const rawSend = async (index: number) => {
   await raw.socket!.sendMessage(jid, { text: `raw ${index}` });
+  await new Promise((resolve) => setImmediate(resolve));
 };
 // undici's request rather than fetch: the client shares the process with zapd, so it should cost little.
 const zapdSend = async (index: number) => {
