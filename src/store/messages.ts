@@ -27,6 +27,10 @@ export function chatOf(message: Pick<Message, 'fromMe' | 'from' | 'to'>): string
   return message.fromMe ? message.to : message.from;
 }
 
+function messageRow(session: string, message: Message, payload = JSON.stringify(message)) {
+  return { session, chat_id: chatOf(message), id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload, raw: '' };
+}
+
 /** The ack column is the truth: acks raise it alone, without rewriting the payload. */
 function parseMessage(row: { payload: string; ack: number }): Message {
   const message = JSON.parse(row.payload) as Message;
@@ -42,7 +46,7 @@ export class MessageRepository {
     const payload = JSON.stringify(message);
     await db
       .insertInto('messages')
-      .values({ session, chat_id: chatId, id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload, raw: '' })
+      .values(messageRow(session, message, payload))
       .onConflict((conflict) =>
         conflict.columns(['session', 'chat_id', 'id']).doUpdateSet((eb) => ({
           payload,
@@ -72,16 +76,15 @@ export class MessageRepository {
     for (let start = 0; start < batch.messages.length; start += HISTORY_ROWS_PER_INSERT) {
       await db
         .insertInto('messages')
-        .values(
-          batch.messages
-            .slice(start, start + HISTORY_ROWS_PER_INSERT)
-            .map((message) => ({ session, chat_id: chatOf(message), id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload: JSON.stringify(message), raw: '' })),
-        )
+        .values(batch.messages.slice(start, start + HISTORY_ROWS_PER_INSERT).map((message) => messageRow(session, message)))
         .onConflict((conflict) => conflict.columns(['session', 'chat_id', 'id']).doNothing())
         .execute();
     }
     const latest = new Map<string, number>();
-    for (const message of batch.messages) latest.set(chatOf(message), Math.max(latest.get(chatOf(message)) ?? 0, message.timestamp));
+    for (const message of batch.messages) {
+      const chatId = chatOf(message);
+      latest.set(chatId, Math.max(latest.get(chatId) ?? 0, message.timestamp));
+    }
     for (const chat of batch.chats) {
       const lastMessageAt = Math.max(chat.conversationTimestamp, latest.get(chat.id) ?? 0);
       await db
