@@ -4,29 +4,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
 import { describe, test } from 'node:test';
 import { openStore } from '../store/index.ts';
 import { Outbox } from './outbox.ts';
 import type { Receiver } from './receivers.ts';
+import { freshPostgresUrl, storeBackends } from '../../test/support/zapd.ts';
 
 const receiver: Receiver = { url: 'http://127.0.0.1:9/hook', events: ['message'], hmacKey: null, retries: { policy: 'constant', delaySeconds: 1, attempts: 3 }, customHeaders: [] };
 
 async function withStore(backend: 'sqlite' | 'postgres', run: (outbox: Outbox, enqueue: (lane: string, count: number) => Promise<void>) => Promise<void>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'zapd-outbox-'));
-  let databaseUrl: string | undefined;
-  const schema = `zapd_outbox_${process.pid}_${Date.now().toString(36)}`;
-  if (backend === 'postgres') {
-    const admin = new pg.Client({ connectionString: process.env.ZAPD_TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const url = new URL(process.env.ZAPD_TEST_DATABASE_URL ?? '');
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    databaseUrl = url.toString();
-  }
-  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }), ...(databaseUrl ? { databaseUrl } : {}) });
+  const database = backend === 'postgres' ? await freshPostgresUrl() : undefined;
+  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }), ...(database ? { databaseUrl: database.url } : {}) });
   let next = 0;
   try {
     await run(new Outbox(store.db, store.kind), async (lane, count) => {
@@ -35,17 +25,11 @@ async function withStore(backend: 'sqlite' | 'postgres', run: (outbox: Outbox, e
   } finally {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (backend === 'postgres') {
-      const admin = new pg.Client({ connectionString: process.env.ZAPD_TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    await database?.drop();
   }
 }
 
-const backends: Array<'sqlite' | 'postgres'> = process.env.ZAPD_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
-for (const backend of backends) {
+for (const backend of storeBackends()) {
   describe(`outbox (${backend})`, () => {
     test('hands out lane heads only, once, in order', async () => {
       await withStore(backend, async (outbox, enqueue) => {

@@ -43,7 +43,8 @@ export function storeBackends(): Array<'sqlite' | 'postgres'> {
   return process.env.ZAPD_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh schema on the CI PostgreSQL, and how to drop it. */
+export async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.ZAPD_TEST_DATABASE_URL;
   if (!base) throw new Error('ZAPD_TEST_DATABASE_URL is not set');
   const schema = `zapd_test_${process.pid}_${Date.now().toString(36)}`;
