@@ -14,7 +14,9 @@ export interface SimulatorProcess {
 }
 
 export async function spawnSimulator(): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts'], {
+  // With BENCH_CPU_PROFILE the simulator writes a profile of its whole life (setup included) on exit.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'sim/main.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
     env: { ...process.env, SIM_PORT: '0', SIM_LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,7 +2,7 @@
 import type { AnyMessageContent } from 'baileys';
 import { stringField, type AdminApi } from './admin.ts';
 import { SimulatorError, type Network } from './network.ts';
-import { bareMessageId, toJid, type VirtualContacts } from './virtual-contacts.ts';
+import { bareMessageId, toJid, type VirtualContact, type VirtualContacts } from './virtual-contacts.ts';
 
 type Body = Record<string, unknown>;
 
@@ -92,6 +92,37 @@ export function registerAccountRoutes(api: AdminApi, network: Network, contacts:
     const sent = quoted ? await contact.client.socket!.sendMessage(to, built, { quoted }) : await contact.send(to, built);
     if (quoted && sent) contact.sent.push(sent);
     return { id: sent?.key.id ?? null };
+  });
+
+  api.add('POST', 'burst', async ({ body }) => {
+    const perSecond = number(body, 'rate');
+    if (perSecond <= 0) throw new SimulatorError(400, 'rate must be positive');
+    const list = body.messages;
+    if (!Array.isArray(list) || list.length === 0) throw new SimulatorError(400, 'messages must be a non-empty array of {from, to, text}');
+    const messages = list.map((item: unknown, index) => {
+      if (typeof item !== 'object' || item === null) throw new SimulatorError(400, `messages[${index}] must be an object`);
+      const spec = item as Body;
+      return { contact: contacts.get(stringField(spec, 'from', true).replace(/\D/g, '')), to: toJid(stringField(spec, 'to', true)), text: stringField(spec, 'text', true) };
+    });
+    // Each sender encrypts its share in order while the network holds delivery; senders work side by side.
+    const ids = new Array<string>(messages.length);
+    const bySender = new Map<VirtualContact, number[]>();
+    messages.forEach((message, index) => {
+      const indexes = bySender.get(message.contact) ?? [];
+      indexes.push(index);
+      bySender.set(message.contact, indexes);
+    });
+    network.holdMessages();
+    const prepared = await Promise.allSettled(
+      [...bySender].map(async ([contact, indexes]) => {
+        for (const index of indexes) ids[index] = (await contact.send(messages[index]!.to, { text: messages[index]!.text })).key.id ?? '';
+      }),
+    );
+    // Released even when a sender failed, so that the network never stays on hold.
+    const releasedAt = await network.releaseHeld(perSecond, ids.filter(Boolean));
+    const failed = prepared.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { sentAt: ids.map((id) => releasedAt.get(id) ?? null) };
   });
 
   api.add('GET', 'accounts/:phone/messages', ({ path, query }) => {

@@ -54,6 +54,29 @@ describe('simulator behaviour', () => {
     }, 15_000);
   });
 
+  test('a burst is encrypted by virtual contacts first, then released in order at the given rate', async () => {
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${sim.httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    await post('/accounts', { phone: '15550006003' });
+    const texts = Array.from({ length: 20 }, (_, index) => `burst ${index}`);
+    const before = hal.received.length;
+    const { status, body } = await post('/burst', { rate: 100, messages: texts.map((text) => ({ from: '15550006003', to: hal.jid, text })) });
+    assert.equal(status, 200);
+    const sentAt = body.sentAt as number[];
+    assert.equal(sentAt.length, 20);
+    assert.ok(sentAt.every((at, index) => typeof at === 'number' && (index === 0 || at >= (sentAt[index - 1] ?? 0))), 'released in order');
+    // 20 messages at 100/s: the last leaves about 190 ms after the first, not all at once.
+    const spread = (sentAt[19] ?? 0) - (sentAt[0] ?? 0);
+    assert.ok(spread >= 150 && spread < 1_500, `spread ${spread} ms`);
+    await until('hal to decrypt the whole burst', () => texts.every((text) => hal.received.slice(before).some((message) => message.message?.conversation === text || message.message?.extendedTextMessage?.text === text)));
+    // The network stops holding afterwards: an ordinary message goes straight through.
+    const after = await gus.socket!.sendMessage(hal.jid, { text: 'after the burst' });
+    await until('an ordinary message after it', () => text(hal, after?.key.id) === 'after the burst');
+    assert.equal((await post('/burst', { rate: 0, messages: [] })).status, 400);
+  });
+
   test('malformed frames and unknown stanzas do not take the simulator down', async () => {
     const raw = new WebSocket(sim.wsUrl);
     await new Promise((resolve) => raw.once('open', resolve));

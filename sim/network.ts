@@ -60,6 +60,8 @@ export class Network {
   readonly presenceSubscribers = new Map<string, Set<string>>();
   /** The HTTPS media host (uploads, downloads, profile pictures). */
   media: { host: string; auth: string } = { host: '127.0.0.1', auth: '' };
+  /** Message stanzas kept back while a burst is being prepared (see `holdMessages`). */
+  private held: Array<{ account: AccountRecord; device: number; node: BinaryNode }> | undefined;
 
   constructor(
     readonly state: SimulatorState,
@@ -87,6 +89,10 @@ export class Network {
    * is delivered again at the next login.
    */
   deliver(account: AccountRecord, device: number, node: BinaryNode): void {
+    if (this.held && node.tag === 'message') {
+      this.held.push({ account, device, node });
+      return;
+    }
     const address = deviceAddress(account.phone, device);
     const connection = this.online.get(address);
     const encoded = b64(encodeBinaryNode(node));
@@ -102,11 +108,52 @@ export class Network {
     this.state.changed();
   }
 
+  /**
+   * From now on keeps every message stanza back instead of delivering it, until `releaseHeld`. A
+   * benchmark uses this to have its senders encrypt a burst ahead of time, so that their work, which
+   * on a real network happens on other people's phones, does not compete with the receivers'.
+   */
+  holdMessages(): void {
+    this.held ??= [];
+  }
+
+  /**
+   * Once the stanzas of `expectedIds` have arrived, delivers the held stanzas in the order they were
+   * sent, paced at `perSecond`, and stops holding.
+   * Resolves with when each message id was handed to its recipient's connection (epoch ms, sub-ms
+   * resolution so that another process on this machine can time the arrival).
+   */
+  async releaseHeld(perSecond: number, expectedIds: readonly string[] = []): Promise<Map<string, number>> {
+    // A sender's stanza reaches the server some event-loop turns after its send resolved.
+    const waitUntil = performance.now() + 30_000;
+    const heldIds = () => new Set(this.held?.map((entry) => entry.node.attrs.id));
+    while (performance.now() < waitUntil) {
+      const present = heldIds();
+      if (expectedIds.every((id) => present.has(id))) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const held = this.held ?? [];
+    this.held = undefined;
+    const releasedAt = new Map<string, number>();
+    const started = performance.now();
+    let next = 0;
+    while (next < held.length) {
+      const due = Math.floor(((performance.now() - started) * perSecond) / 1000) + 1;
+      for (; next < held.length && next < due; next++) {
+        const { account, device, node } = held[next]!;
+        this.deliver(account, device, node);
+        if (node.attrs.id && !releasedAt.has(node.attrs.id)) releasedAt.set(node.attrs.id, performance.timeOrigin + performance.now());
+      }
+      if (next < held.length) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return releasedAt;
+  }
+
   /** The device confirmed a stanza; it will not be delivered again. */
   acknowledged(connection: Connection, node: BinaryNode): void {
     const kind = node.attrs.class;
     if (!kind || !node.attrs.id) return;
-    connection.unacked.delete(`${kind}:${node.attrs.id}:${node.attrs.to ?? ''}`);
+    if (connection.unacked.delete(`${kind}:${node.attrs.id}:${node.attrs.to ?? ''}`)) return;
     // Acks name the sender as the client saw it; fall back to any stanza with this id.
     for (const key of connection.unacked.keys()) {
       if (key.startsWith(`${kind}:${node.attrs.id}:`)) connection.unacked.delete(key);
