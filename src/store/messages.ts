@@ -1,6 +1,7 @@
 // Messages and chats as the session saw them, in WAHA's payload shape, for the paged history API.
 import { ackName, type HistoryBatch, type Message } from '../engine/dto.ts';
 import type { Db } from './database.ts';
+import { precompiled } from './precompiled.ts';
 
 export interface MessageQuery {
   limit: number;
@@ -37,34 +38,48 @@ function parseMessage(row: { payload: string; ack: number }): Message {
   return row.ack > message.ack ? { ...message, ack: row.ack, ackName: ackName(row.ack) } : message;
 }
 
+// The statements every message runs, compiled once (see precompiled.ts).
+const upsertMessage = precompiled<ReturnType<typeof messageRow>>((db, arg) =>
+  db
+    .insertInto('messages')
+    .values({ session: arg('session'), chat_id: arg('chat_id'), id: arg('id'), from_me: arg('from_me'), timestamp: arg('timestamp'), ack: arg('ack'), payload: arg('payload'), raw: arg('raw') })
+    .onConflict((conflict) =>
+      conflict.columns(['session', 'chat_id', 'id']).doUpdateSet((eb) => ({
+        payload: eb.ref('excluded.payload'),
+        timestamp: eb.ref('excluded.timestamp'),
+        ack: eb.case().when('messages.ack', '<', eb.ref('excluded.ack')).then(eb.ref('excluded.ack')).else(eb.ref('messages.ack')).end(),
+      })),
+    ),
+);
+
+type ChatTouch = { session: string; id: string; last_message_at: number };
+
+/** A message of ours leaves the chat's unread count at 0; one from the other side adds to it. */
+const touchChatFromMe = precompiled<ChatTouch>((db, arg) =>
+  db
+    .insertInto('chats')
+    .values({ session: arg('session'), id: arg('id'), name: null, last_message_at: arg('last_message_at'), unread_count: 0, archived: 0, pinned: 0 })
+    .onConflict((conflict) => conflict.columns(['session', 'id']).doUpdateSet((eb) => ({ last_message_at: eb.ref('excluded.last_message_at'), unread_count: 0 }))),
+);
+const touchChatIncoming = precompiled<ChatTouch>((db, arg) =>
+  db
+    .insertInto('chats')
+    .values({ session: arg('session'), id: arg('id'), name: null, last_message_at: arg('last_message_at'), unread_count: 1, archived: 0, pinned: 0 })
+    .onConflict((conflict) => conflict.columns(['session', 'id']).doUpdateSet((eb) => ({ last_message_at: eb.ref('excluded.last_message_at'), unread_count: eb('chats.unread_count', '+', 1) }))),
+);
+
+const raiseAck = precompiled<{ session: string; chat_id: string; id: string; ack: number }>((db, arg) =>
+  db.updateTable('messages').set({ ack: arg('ack') }).where('session', '=', arg('session')).where('chat_id', '=', arg('chat_id')).where('id', '=', arg('id')).where('ack', '<', arg('ack')),
+);
+
 export class MessageRepository {
   constructor(private readonly db: Db) {}
 
   /** Inserts or replaces a message, and moves its chat to the top. Runs in the caller's transaction. */
   static async save(db: Db, session: string, message: Message): Promise<void> {
-    const chatId = chatOf(message);
-    const payload = JSON.stringify(message);
-    await db
-      .insertInto('messages')
-      .values(messageRow(session, message, payload))
-      .onConflict((conflict) =>
-        conflict.columns(['session', 'chat_id', 'id']).doUpdateSet((eb) => ({
-          payload,
-          timestamp: message.timestamp,
-          ack: eb.case().when('messages.ack', '<', message.ack).then(message.ack).else(eb.ref('messages.ack')).end(),
-        })),
-      )
-      .execute();
-    await db
-      .insertInto('chats')
-      .values({ session, id: chatId, name: null, last_message_at: message.timestamp, unread_count: message.fromMe ? 0 : 1, archived: 0, pinned: 0 })
-      .onConflict((conflict) =>
-        conflict.columns(['session', 'id']).doUpdateSet((eb) => ({
-          last_message_at: message.timestamp,
-          unread_count: message.fromMe ? 0 : eb('chats.unread_count', '+', 1),
-        })),
-      )
-      .execute();
+    const row = messageRow(session, message);
+    await upsertMessage(db, row);
+    await (message.fromMe ? touchChatFromMe : touchChatIncoming)(db, { session, id: row.chat_id, last_message_at: message.timestamp });
   }
 
   /**
@@ -102,7 +117,7 @@ export class MessageRepository {
 
   /** Raises a stored message's ack (acks only ever go up: a late DEVICE never undoes READ). */
   static async ack(db: Db, session: string, chatId: string, id: string, ack: number): Promise<void> {
-    await db.updateTable('messages').set({ ack }).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).where('ack', '<', ack).execute();
+    await raiseAck(db, { session, chat_id: chatId, id, ack });
   }
 
   async list(session: string, chatId: string, query: MessageQuery): Promise<Message[]> {

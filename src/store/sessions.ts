@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { precompiled } from './precompiled.ts';
 import type { AuthStateChange, AuthStateRepository, SessionRepository, StoredSession } from './repositories.ts';
 
 interface SessionRow {
@@ -89,10 +90,32 @@ export function sessionRepository(db: Db): SessionRepository {
 /** Keeps each statement's parameter count well under SQLite's and PostgreSQL's limits. */
 const BATCH = 200;
 
+const FEW = 4;
+
+// Baileys reads and writes one key at a time for every message (its Signal session): compiled once.
+type KeyAddress = { session: string; category: string; id: string };
+const readKey = precompiled<KeyAddress>((db, arg) =>
+  db.selectFrom('auth_state').select(['id', 'value']).where('session', '=', arg('session')).where('category', '=', arg('category')).where('id', '=', arg('id')),
+);
+const deleteKey = precompiled<KeyAddress>((db, arg) =>
+  db.deleteFrom('auth_state').where('session', '=', arg('session')).where('category', '=', arg('category')).where('id', '=', arg('id')),
+);
+const writeKey = precompiled<KeyAddress & { value: string }>((db, arg) =>
+  db
+    .insertInto('auth_state')
+    .values({ session: arg('session'), category: arg('category'), id: arg('id'), value: arg('value') })
+    .onConflict((conflict) => conflict.columns(['session', 'category', 'id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))),
+);
+
 export function authStateRepository(db: Db): AuthStateRepository {
   return {
     async get(session, category, ids) {
       const found = new Map<string, string>();
+      if (ids.length === 1) {
+        const [row] = (await readKey(db, { session, category, id: ids[0] ?? '' })).rows as Array<{ id: string; value: string }>;
+        if (row) found.set(row.id, row.value);
+        return found;
+      }
       for (let start = 0; start < ids.length; start += BATCH) {
         const rows = await db
           .selectFrom('auth_state')
@@ -109,10 +132,13 @@ export function authStateRepository(db: Db): AuthStateRepository {
       if (changes.length === 0) return;
       await db.transaction().execute(async (trx) => {
         const deletions = changes.filter((change) => change.value === null);
-        for (const change of deletions) {
-          await trx.deleteFrom('auth_state').where('session', '=', session).where('category', '=', change.category).where('id', '=', change.id).execute();
-        }
+        for (const change of deletions) await deleteKey(trx, { session, category: change.category, id: change.id });
         const upserts = changes.filter((change): change is AuthStateChange & { value: string } => change.value !== null);
+        // A message's ratchet step writes one or two keys; a pre-key upload writes hundreds, by the batch.
+        if (upserts.length <= FEW) {
+          for (const change of upserts) await writeKey(trx, { session, category: change.category, id: change.id, value: change.value });
+          return;
+        }
         for (let start = 0; start < upserts.length; start += BATCH) {
           await trx
             .insertInto('auth_state')
