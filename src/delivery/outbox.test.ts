@@ -43,6 +43,18 @@ for (const backend of storeBackends()) {
       });
     });
 
+    test('rows delivered in the same turn are removed together, and their lanes move on', async () => {
+      await withStore(backend, async (outbox, enqueue) => {
+        await enqueue('a', 2);
+        await enqueue('b', 2);
+        const heads = await outbox.claim('w1', 10, 60_000);
+        assert.deepEqual(heads.map((row) => row.body), ['a0', 'b0']);
+        await Promise.all(heads.map((row) => outbox.delivered(row.seq)));
+        assert.deepEqual((await outbox.claim('w1', 10, 60_000)).map((row) => row.body), ['a1', 'b1']);
+        assert.equal(await outbox.pendingCount(), 2);
+      });
+    });
+
     test("a receiver holding its share of the slots is skipped; others' lanes are handed out", async () => {
       await withStore(backend, async (outbox, enqueue) => {
         await enqueue('http://slow.example/hook|s|1@c.us', 1);

@@ -4,6 +4,7 @@
 // lane (receiver + session + chat) is claimable, which keeps each chat's events in order.
 import { sql, type Selectable } from 'kysely';
 import type { Db, OutboxTable, StoreKind } from '../store/database.ts';
+import { precompiled } from '../store/precompiled.ts';
 import type { Receiver } from './receivers.ts';
 
 export interface OutboxRow {
@@ -18,19 +19,38 @@ export interface OutboxRow {
 
 type RawRow = Pick<Selectable<OutboxTable>, 'seq' | 'event_id' | 'session' | 'lane' | 'receiver' | 'body' | 'attempts'>;
 
+// Every event writes its rows and every delivery removes one: compiled once (see precompiled.ts).
+const insertRow = precompiled<{ event_id: string; session: string; lane: string; receiver: string; body: string; next_attempt_at: number }>((db, arg) =>
+  db.insertInto('outbox').values({
+    event_id: arg('event_id'),
+    session: arg('session'),
+    lane: arg('lane'),
+    receiver: arg('receiver'),
+    body: arg('body'),
+    attempts: 0,
+    next_attempt_at: arg('next_attempt_at'),
+    status: 'pending',
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+  }),
+);
+const deleteRow = precompiled<{ seq: number }>((db, arg) => db.deleteFrom('outbox').where('seq', '=', arg('seq')));
+
+/** Rows removed by one statement at most: well under either store's parameter limit. */
+const DELETE_BATCH = 500;
+
 export class Outbox {
+  private deliveredBatch: { seqs: number[]; done: Promise<void> } | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly kind: StoreKind,
   ) {}
 
   static async enqueue(db: Db, rows: Array<{ eventId: string; session: string; lane: string; receiver: Receiver; body: string }>): Promise<void> {
-    if (rows.length === 0) return;
     const now = Date.now();
-    await db
-      .insertInto('outbox')
-      .values(rows.map((row) => ({ event_id: row.eventId, session: row.session, lane: row.lane, receiver: JSON.stringify(row.receiver), body: row.body, attempts: 0, next_attempt_at: now, status: 'pending', locked_by: null, locked_until: null, last_error: null })))
-      .execute();
+    for (const row of rows) await insertRow(db, { event_id: row.eventId, session: row.session, lane: row.lane, receiver: JSON.stringify(row.receiver), body: row.body, next_attempt_at: now });
   }
 
   /** Leases up to `limit` lane heads that are due; `skipReceivers` (URLs) get none this time. */
@@ -74,8 +94,25 @@ export class Outbox {
     }));
   }
 
-  async delivered(seq: number): Promise<void> {
-    await this.db.deleteFrom('outbox').where('seq', '=', seq).execute();
+  /**
+   * Removes a delivered row. Rows delivered in the same event-loop turn go in one statement: one
+   * write transaction per delivery was a large part of the webhook path's cost on SQLite.
+   */
+  delivered(seq: number): Promise<void> {
+    if (!this.deliveredBatch) {
+      const seqs: number[] = [];
+      const done = new Promise((resolve) => setImmediate(resolve)).then(async () => {
+        if (this.deliveredBatch?.seqs === seqs) this.deliveredBatch = undefined;
+        for (let start = 0; start < seqs.length; start += DELETE_BATCH) {
+          const chunk = seqs.slice(start, start + DELETE_BATCH);
+          if (chunk.length === 1) await deleteRow(this.db, { seq: chunk[0] ?? -1 });
+          else await this.db.deleteFrom('outbox').where('seq', 'in', chunk).execute();
+        }
+      });
+      this.deliveredBatch = { seqs, done };
+    }
+    this.deliveredBatch.seqs.push(seq);
+    return this.deliveredBatch.done;
   }
 
   async failed(seq: number, attempts: number, nextAttemptAt: number | null, error: string): Promise<void> {
