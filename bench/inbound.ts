@@ -1,12 +1,11 @@
 // bench inbound: virtual contacts send N messages, open loop at an aggregate rate, spread over K
 // receiving accounts. The floor is K raw Baileys clients, timed from the contact's send to their
 // `messages.upsert`; zapd is K sessions, timed from the same send to the webhook receiver's
-// arrival (so zapd's figure includes decrypting, recording the event durably, the outbox and
-// the HTTP POST). Same simulator, same senders, same run; the senders run in the simulator's own
-// process and encrypt the burst before it is released (on a real network that work happens on
-// other people's phones, not on the receiver's machine). The last line is the verdict.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// arrival (so zapd's figure includes decrypting, recording the event durably, the outbox and the
+// HTTP POST). Same simulator, same senders, same run. The senders run in the simulator's process
+// and encrypt the burst before it is released, and the webhook receiver runs in a process of its
+// own: on a real network that work happens on other people's phones and on the user's server,
+// not on zapd's event loop. The last line is the verdict.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
 import { linkSession } from './link.ts';
 import { profiled } from './profile.ts';
+import { spawnReceiver } from './receiver-process.ts';
 import { spawnSimulator } from './simulator-process.ts';
 import { fmt, percentile } from './stats.ts';
 
@@ -45,13 +45,17 @@ interface PhaseFigures {
  * `arrivals` has seen them all (or gives up). Times are epoch milliseconds with sub-ms resolution,
  * the clock both processes share.
  */
-async function runPhase(label: string, receiverPhone: (index: number) => string, arrivals: Map<number, number>): Promise<PhaseFigures> {
+async function runPhase(label: string, receiverPhone: (index: number) => string, arrived: () => Promise<Map<number, number>>): Promise<PhaseFigures> {
   const messages = Array.from({ length: COUNT }, (_, k) => ({ from: senderPhone(k % ACCOUNTS), to: receiverPhone(k % ACCOUNTS), text: `${label} ${k}` }));
   const { sentAt } = (await admin('/burst', { rate: RATE, messages })) as { sentAt: Array<number | null> };
   const first = Math.min(...sentAt.map((at) => at ?? Infinity));
   const sendSeconds = (Math.max(...sentAt.map((at) => at ?? 0)) - first) / 1000;
   const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-  while (arrivals.size < COUNT && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  let arrivals = await arrived();
+  while (arrivals.size < COUNT && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    arrivals = await arrived();
+  }
   const latencies = [...arrivals].map(([k, at]) => at - (sentAt[k] ?? at)).sort((a, b) => a - b);
   const last = Math.max(...arrivals.values());
   return { sendSeconds, perSecond: arrivals.size / ((last - first) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: COUNT - arrivals.size };
@@ -83,20 +87,8 @@ for (let index = 0; index < ACCOUNTS; index++) {
 }
 
 // ---- zapd: sessions with a webhook ---------------------------------------------------------------
-const zapdArrivals = new Map<number, number>();
-const receiver = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    const now = epochNow();
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as { event: string; payload: { body?: unknown } };
-    const k = markerOf('zapd', body.payload.body);
-    if (k !== undefined && !zapdArrivals.has(k)) zapdArrivals.set(k, now);
-    response.writeHead(200).end();
-  });
-});
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+const receiver = await spawnReceiver();
+const hook = receiver.url;
 const dataDir = mkdtempSync(join(tmpdir(), 'zapd-bench-'));
 const server = await startServer(loadConfig({ ZAPD_DATA_DIR: dataDir, PORT: '0', ZAPD_HOST: '127.0.0.1', ZAPD_API_KEY: KEY, ZAPD_LOG_LEVEL: 'silent', ZAPD_WA_URL: simulator.wsUrl, WAHA_PRINT_QR: 'false' }));
 const zapdPhone = (index: number) => `1555006${String(7000 + index).padStart(4, '0')}`;
@@ -113,14 +105,14 @@ await warm(zapdPhone);
 await new Promise((resolve) => setTimeout(resolve, 1000));
 
 console.log(`inbound: ${COUNT} messages offered at ${RATE} msg/s over ${ACCOUNTS} accounts; raw = Baileys messages.upsert, zapd = webhook arrival`);
-const raw = await profiled('inbound-raw', () => runPhase('raw', rawPhone, rawArrivals));
+const raw = await profiled('inbound-raw', () => runPhase('raw', rawPhone, async () => rawArrivals));
 console.log(`raw:  sent in ${fmt(raw.sendSeconds, 2)} s; arrived ${fmt(raw.perSecond)} msg/s, p50 ${fmt(raw.p50, 1)} ms, p99 ${fmt(raw.p99, 1)} ms, lost ${raw.lost}`);
-const zapd = await profiled('inbound-zapd', () => runPhase('zapd', zapdPhone, zapdArrivals));
+const zapd = await profiled('inbound-zapd', () => runPhase('zapd', zapdPhone, () => receiver.arrivals('zapd')));
 console.log(`zapd: sent in ${fmt(zapd.sendSeconds, 2)} s; arrived ${fmt(zapd.perSecond)} msg/s, p50 ${fmt(zapd.p50, 1)} ms, p99 ${fmt(zapd.p99, 1)} ms, lost ${zapd.lost}`);
 
 await Promise.all(rawClients.map((client) => client.close()));
 await server.stop();
-receiver.close();
+await receiver.stop();
 await simulator.stop();
 rmSync(dataDir, { recursive: true, force: true });
 const TARGET_RATE = 1000;

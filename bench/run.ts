@@ -1,7 +1,7 @@
 // `npm run bench -- <name>`: runs bench/<name>.ts.
 import { readdirSync } from 'node:fs';
 
-const helpers = new Set(['run', 'link', 'stats', 'simulator-process', 'profile']);
+const helpers = new Set(['run', 'link', 'stats', 'simulator-process', 'profile', 'http-client', 'receiver-process']);
 const available = readdirSync(new URL('.', import.meta.url))
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
   .map((file) => file.slice(0, -3))

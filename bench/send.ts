@@ -5,12 +5,12 @@
 // writes complete synchronously, so its loop never let the simulator read and its delivery work
 // landed in zapd's run. The last line is the ratio.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'undici';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimClient } from '../sim/testing/baileys-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
+import { spawnHttpClient } from './http-client.ts';
 import { linkSession } from './link.ts';
 import { profiled } from './profile.ts';
 import { spawnSimulator } from './simulator-process.ts';
@@ -44,20 +44,21 @@ const rawSend = async (index: number) => {
   await raw.socket!.sendMessage(jid, { text: `raw ${index}` });
   await new Promise((resolve) => setImmediate(resolve));
 };
-// undici's request rather than fetch: the client shares the process with zapd, so it should cost little.
-const zapdSend = async (index: number) => {
-  const response = await request(`${server.url}/api/sendText`, {
-    method: 'POST',
+// zapd's client is a process of its own, as a real client would be (see http-client.ts).
+const client = await spawnHttpClient();
+const zapdLoad = (count: number, concurrency: number) =>
+  client.run({
+    url: `${server.url}/api/sendText`,
     headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
-    body: JSON.stringify({ session: 'bench', chatId: `${TARGET}@c.us`, text: `zapd ${index}` }),
+    body: JSON.stringify({ session: 'bench', chatId: `${TARGET}@c.us`, text: 'zapd {{index}}' }),
+    expectStatus: 201,
+    count,
+    concurrency,
   });
-  if (response.statusCode !== 201) throw new Error(`sendText answered ${response.statusCode}`);
-  await response.body.dump();
-};
 
 // Warm both paths (Signal sessions, device lists) so the runs compare steady states.
 await rawSend(-1);
-await zapdSend(-1);
+await zapdLoad(1, 1);
 let expected = 2;
 await delivered(expected);
 
@@ -65,7 +66,7 @@ const results: Record<string, { raw: RunFigures; zapd: RunFigures }> = {};
 for (const concurrency of [1, 16]) {
   const rawFigures = await profiled(`send-raw-c${concurrency}`, () => measure(COUNT, concurrency, rawSend));
   await delivered((expected += COUNT));
-  const zapdFigures = await profiled(`send-zapd-c${concurrency}`, () => measure(COUNT, concurrency, zapdSend));
+  const zapdFigures = await profiled(`send-zapd-c${concurrency}`, () => zapdLoad(COUNT, concurrency));
   await delivered((expected += COUNT));
   results[`c${concurrency}`] = { raw: rawFigures, zapd: zapdFigures };
   console.log(
@@ -75,6 +76,7 @@ for (const concurrency of [1, 16]) {
 }
 
 await raw.close();
+await client.stop();
 await server.stop();
 await simulator.stop();
 rmSync(dataDir, { recursive: true, force: true });
