@@ -37,7 +37,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       metrics.observe('zapd_webhook_delivery_seconds', 'Time spent posting webhooks', seconds);
     },
   });
-  const recorder = subscribeRecorder({ bus, store, config, onEnqueued: () => dispatcher.wake() });
+  const recorder = subscribeRecorder({ bus, store, config, onEnqueued: (lanes) => dispatcher.wake(lanes) });
   // Rows left by a previous run (a crash, a kill -9) go out first.
   dispatcher.start();
   const mediaStorage = new MediaStorage(config.dataDir);

@@ -1,5 +1,6 @@
 // A receiver that hangs on every request, with more chats than there are delivery slots, must not
-// hold back another receiver's events.
+// hold back another receiver's events; and rows nobody told the dispatcher about are found while
+// hinted lanes keep it busy.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -52,6 +53,50 @@ test('a hanging receiver with 40 chats leaves slots for a fast one', async () =>
     await dispatcher.stop();
     slow.server.close();
     fast.server.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('under a steady stream of hinted events, a row no one hinted at is still delivered, and lanes keep their order', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-dispatch-'));
+  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }) });
+  const arrived: string[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      arrived.push((JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id);
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const receiver = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
+  const outbox = new Outbox(store.db, store.kind);
+  const dispatcher = new Dispatcher({ outbox, logger: pino({ level: 'silent' }), version: 'test', pollIntervalMs: 200 });
+  const busyLane = `${receiver.url}|s|busy@c.us`;
+  const enqueue = (lane: string, id: string) => Outbox.enqueue(store.db, [{ eventId: id, session: 's', lane, receiver: receiverAt(receiver.url), body: JSON.stringify({ id }) }]);
+  try {
+    dispatcher.start();
+    await enqueue(busyLane, 'busy0');
+    dispatcher.wake([busyLane]);
+    while (!arrived.includes('busy0')) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Another node's row, say: written to the shared outbox without waking this dispatcher.
+    await enqueue(`${receiver.url}|s|quiet@c.us`, 'quiet');
+    // The stream runs for 2 s at least (400 events, 5 ms apart), ten poll intervals.
+    let sent = 1;
+    for (; sent < 400 && !arrived.includes('quiet'); sent++) {
+      await enqueue(busyLane, `busy${sent}`);
+      dispatcher.wake([busyLane]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.ok(arrived.includes('quiet') && sent < 400, `the unhinted row was delivered while the stream went on (after ${sent} events)`);
+    assert.ok(arrived.filter((id) => id.startsWith('busy')).length > 1, 'the hinted lane kept going meanwhile');
+    const busy = arrived.filter((id) => id.startsWith('busy')).map((id) => Number(id.slice(4)));
+    assert.deepEqual(busy, [...busy].sort((a, b) => a - b), 'the busy lane arrived in order');
+  } finally {
+    await dispatcher.stop();
+    receiver.server.close();
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -26,6 +26,11 @@ export class Dispatcher {
   private readonly worker = `zapd-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly inFlightByReceiver = new Map<string, number>();
+  private readonly inFlightLanes = new Set<string>();
+  /** Lanes where rows may have become claimable, from enqueues and finished deliveries. */
+  private readonly hintedLanes = new Set<string>();
+  private fullScanDue = true;
+  private lastFullScanAt = 0;
   /** Slots always left for receivers other than a busy one (see receiverShare). */
   private readonly reserved: number;
   private running = false;
@@ -49,8 +54,17 @@ export class Dispatcher {
     this.wake();
   }
 
-  /** Looks for due rows now (called after every enqueue, and by the poll timer). */
-  wake(): void {
+  /**
+   * Looks for due rows now: in the given lanes (where rows were just enqueued), or everywhere
+   * (rows from other nodes, retries coming due; also the poll timer's call).
+   */
+  wake(lanes?: Iterable<string>): void {
+    if (lanes) for (const lane of lanes) this.hintedLanes.add(lane);
+    else this.fullScanDue = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.running) return;
     if (this.pumping) {
       this.again = true;
@@ -61,7 +75,7 @@ export class Dispatcher {
       this.pumping = undefined;
       if (this.again) {
         this.again = false;
-        this.wake();
+        this.schedule();
       } else if (this.running) {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.wake(), this.pollMs);
@@ -90,6 +104,9 @@ export class Dispatcher {
   /**
    * Claims a few rows at a time and skips receivers that already hold their share of the slots:
    * otherwise a slow or hanging receiver with many chats fills every slot and the others wait.
+   * Where rows appeared is usually known (an enqueue, a delivery that moved its lane on), and
+   * claiming those lanes costs a seek each; the scan over every lane runs when asked for and at
+   * least every poll interval, so rows nobody hinted at (other nodes', retries) are not starved.
    */
   private async pump(): Promise<void> {
     for (;;) {
@@ -98,27 +115,44 @@ export class Dispatcher {
       const share = this.receiverShare();
       const batch = Math.min(free, share);
       const saturated = [...this.inFlightByReceiver].filter(([, count]) => count >= share).map(([url]) => url);
+      const fullScan = this.fullScanDue || performance.now() - this.lastFullScanAt >= this.pollMs;
+      let lanes: string[] = [];
+      if (fullScan) {
+        this.fullScanDue = false;
+        this.lastFullScanAt = performance.now();
+        // The scan covers every hinted lane but those of receivers it skips.
+        for (const lane of this.hintedLanes) if (!saturated.some((url) => lane.startsWith(`${url}|`))) this.hintedLanes.delete(lane);
+      } else {
+        // A lane in flight has its head out; the delivery's end hints it again.
+        for (const lane of this.inFlightLanes) this.hintedLanes.delete(lane);
+        lanes = [...this.hintedLanes].filter((lane) => !saturated.some((url) => lane.startsWith(`${url}|`))).slice(0, batch);
+        if (lanes.length === 0) return;
+        for (const lane of lanes) this.hintedLanes.delete(lane);
+      }
       let rows: OutboxRow[];
       try {
-        rows = await this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated);
+        rows = fullScan ? await this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated) : await this.options.outbox.claimLanes(this.worker, lanes, this.timeoutMs * 3);
       } catch (error) {
         this.options.logger.warn({ err: error }, 'could not read the webhook outbox');
+        this.fullScanDue = true;
         return;
       }
       for (const row of rows) {
         if (this.inFlight.has(row.seq)) continue;
         const url = row.receiver.url;
         this.inFlightByReceiver.set(url, (this.inFlightByReceiver.get(url) ?? 0) + 1);
+        this.inFlightLanes.add(row.lane);
         const delivery = this.deliver(row).finally(() => {
           this.inFlight.delete(row.seq);
+          this.inFlightLanes.delete(row.lane);
           const left = (this.inFlightByReceiver.get(url) ?? 1) - 1;
           if (left > 0) this.inFlightByReceiver.set(url, left);
           else this.inFlightByReceiver.delete(url);
-          this.wake();
+          this.wake([row.lane]);
         });
         this.inFlight.set(row.seq, delivery);
       }
-      if (rows.length < batch) return;
+      if (fullScan && rows.length < batch) return;
     }
   }
 

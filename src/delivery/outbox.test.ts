@@ -65,6 +65,20 @@ for (const backend of storeBackends()) {
       });
     });
 
+    test('claiming named lanes hands out their due heads only, and never a head already out', async () => {
+      await withStore(backend, async (outbox, enqueue) => {
+        await enqueue('a', 2);
+        await enqueue('b', 2);
+        await enqueue('c', 1);
+        const named = await outbox.claimLanes('w1', ['a', 'b'], 60_000);
+        assert.deepEqual(named.map((row) => row.body), ['a0', 'b0'], 'c was not named');
+        assert.deepEqual(await outbox.claimLanes('w2', ['a', 'b'], 60_000), [], 'leased heads hold their lanes');
+        await outbox.failed(named[0]?.seq ?? -1, 1, Date.now() + 60_000, 'HTTP 500');
+        await outbox.delivered(named[1]?.seq ?? -1);
+        assert.deepEqual((await outbox.claimLanes('w1', ['a', 'b', 'nowhere'], 60_000)).map((row) => row.body), ['b1'], 'a waits for its retry');
+      });
+    });
+
     test('a head waiting for its retry holds its lane; other lanes go on', async () => {
       await withStore(backend, async (outbox, enqueue) => {
         await enqueue('a', 2);

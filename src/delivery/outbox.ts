@@ -19,6 +19,10 @@ export interface OutboxRow {
 
 type RawRow = Pick<Selectable<OutboxTable>, 'seq' | 'event_id' | 'session' | 'lane' | 'receiver' | 'body' | 'attempts'>;
 
+function toOutboxRow(row: RawRow): OutboxRow {
+  return { seq: Number(row.seq), eventId: row.event_id, session: row.session, lane: row.lane, receiver: JSON.parse(row.receiver) as Receiver, body: row.body, attempts: row.attempts };
+}
+
 // Every event writes its rows and every delivery removes one: compiled once (see precompiled.ts).
 const insertRow = precompiled<{ event_id: string; session: string; lane: string; receiver: string; body: string; next_attempt_at: number }>((db, arg) =>
   db.insertInto('outbox').values({
@@ -83,15 +87,30 @@ export class Outbox {
       )
       and (locked_until is null or locked_until < ${now} or locked_by = ${worker})
       returning seq, event_id, session, lane, receiver, body, attempts`.execute(this.db);
-    return result.rows.map((row) => ({
-      seq: Number(row.seq),
-      eventId: row.event_id,
-      session: row.session,
-      lane: row.lane,
-      receiver: JSON.parse(row.receiver) as Receiver,
-      body: row.body,
-      attempts: row.attempts,
-    }));
+    return result.rows.map(toOutboxRow);
+  }
+
+  /**
+   * Leases the heads of the named lanes that are due: what the dispatcher claims when it knows where
+   * rows just appeared (an enqueue, or a delivery that moved its lane on). A seek per lane, where
+   * the full `claim` visits every lane with pending rows.
+   */
+  async claimLanes(worker: string, lanes: string[], leaseMs: number): Promise<OutboxRow[]> {
+    if (lanes.length === 0) return [];
+    const now = Date.now();
+    const lockClause = this.kind === 'postgres' ? sql`for update of o skip locked` : sql``;
+    const result = await sql<RawRow>`
+      update outbox set locked_by = ${worker}, locked_until = ${now + leaseMs}
+      where seq in (
+        select o.seq from outbox o
+        where o.seq in (select min(h.seq) from outbox h where h.status = 'pending' and h.lane in (${sql.join(lanes)}) group by h.lane)
+          and o.next_attempt_at <= ${now}
+          and (o.locked_until is null or o.locked_until < ${now})
+        ${lockClause}
+      )
+      and (locked_until is null or locked_until < ${now} or locked_by = ${worker})
+      returning seq, event_id, session, lane, receiver, body, attempts`.execute(this.db);
+    return result.rows.map(toOutboxRow).sort((a, b) => a.seq - b.seq);
   }
 
   /**

@@ -40,7 +40,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; config: Config; onEnqueued: () => void }): Recorder {
+export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; config: Config; onEnqueued: (lanes: Set<string>) => void }): Recorder {
   const { bus, store, config } = options;
   // Events are written in publish order (outbox sequence numbers keep each lane in order), and
   // whatever queued up while a transaction ran goes into the next one together.
@@ -83,7 +83,7 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
     for (const event of events) {
       if (!configs.has(event.session)) configs.set(event.session, (await store.sessions.get(event.session))?.config);
     }
-    let enqueued = false;
+    const enqueuedLanes = new Set<string>();
     await store.db.transaction().execute(async (trx) => {
       for (const event of events) {
         const receivers = receiversFor(event.event, configs.get(event.session), config.webhook);
@@ -103,14 +103,11 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
           const ack = event.payload as MessageAck;
           await MessageRepository.ack(trx, event.session, chatOf(ack), ack.id, ack.ack);
         }
-        const lane = laneOf(event);
-        await Outbox.enqueue(
-          trx,
-          receivers.map((receiver) => ({ eventId: event.id, session: event.session, lane: `${receiver.url}|${lane}`, receiver, body })),
-        );
-        enqueued ||= receivers.length > 0;
+        const rows = receivers.map((receiver) => ({ eventId: event.id, session: event.session, lane: `${receiver.url}|${laneOf(event)}`, receiver, body }));
+        await Outbox.enqueue(trx, rows);
+        for (const row of rows) enqueuedLanes.add(row.lane);
       }
     });
-    if (enqueued) options.onEnqueued();
+    if (enqueuedLanes.size > 0) options.onEnqueued(enqueuedLanes);
   }
 }
