@@ -1,5 +1,7 @@
 // A webhook receiver in a process of its own, as a real one would be: parsing the requests is then
-// not counted against zapd. It notes when each marked message first arrived (epoch ms, sub-ms).
+// not counted against zapd. It notes when each marked message (`<label> <k>`) first arrived (epoch
+// ms, sub-ms), and can play a slow receiver (answers after a delay) or a failing one (answers
+// with an error status, and records nothing as arrived).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -9,19 +11,26 @@ export interface ReceiverProcess {
   url: string;
   /** When each message `<label> <k>` first arrived, by k. */
   arrivals(label: string): Promise<Map<number, number>>;
+  /** How many requests it got, answered or not. */
+  requests(): Promise<number>;
   stop(): Promise<void>;
 }
 
-export async function spawnReceiver(): Promise<ReceiverProcess> {
-  const child = fork(new URL(import.meta.url).pathname, ['serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function spawnReceiver(behaviour: { delayMs?: number; status?: number } = {}): Promise<ReceiverProcess> {
+  const child = fork(new URL(import.meta.url).pathname, ['serve', String(behaviour.delayMs ?? 0), String(behaviour.status ?? 200)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [ready] = (await once(child, 'message')) as [{ url: string }];
+  const ask = async (question: { label?: string }) => {
+    child.send(question);
+    const [reply] = (await once(child, 'message')) as [{ arrivals: Array<[number, number]>; requests: number }];
+    return reply;
+  };
   return {
     url: ready.url,
-    async arrivals(label) {
-      child.send({ label });
-      const [reply] = (await once(child, 'message')) as [{ arrivals: Array<[number, number]> }];
-      return new Map(reply.arrivals);
-    },
+    arrivals: async (label) => new Map((await ask({ label })).arrivals),
+    requests: async () => (await ask({})).requests,
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -29,12 +38,16 @@ export async function spawnReceiver(): Promise<ReceiverProcess> {
   };
 }
 
-function serve(): void {
+function serve(delayMs: number, status: number): void {
   const arrivals = new Map<string, Map<number, number>>();
+  let requests = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      requests++;
+      const answer = () => response.writeHead(status).end();
+      if (status < 200 || status >= 300) return void answer();
       const now = performance.timeOrigin + performance.now();
       const body = JSON.parse(Buffer.concat(chunks).toString()) as { payload?: { body?: unknown } };
       const match = typeof body.payload?.body === 'string' ? /^(\S+) (\d+)$/.exec(body.payload.body) : null;
@@ -44,11 +57,12 @@ function serve(): void {
         const k = Number(match[2]);
         if (!seen.has(k)) seen.set(k, now);
       }
-      response.writeHead(200).end();
+      if (delayMs > 0) setTimeout(answer, delayMs);
+      else answer();
     });
   });
   server.listen(0, '127.0.0.1', () => process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }));
-  process.on('message', ({ label }: { label: string }) => process.send?.({ arrivals: [...(arrivals.get(label) ?? [])] }));
+  process.on('message', ({ label }: { label?: string }) => process.send?.({ arrivals: [...(label ? (arrivals.get(label) ?? []) : [])], requests }));
 }
 
-if (process.argv[2] === 'serve') serve();
+if (process.argv[2] === 'serve') serve(Number(process.argv[3]), Number(process.argv[4]));
