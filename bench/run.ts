@@ -1,5 +1,7 @@
 // `npm run bench -- <name>`: runs bench/<name>.ts.
 import { readdirSync } from 'node:fs';
+import { loadConfig } from '../src/config.ts';
+import { applyProcessSettings } from '../src/main.ts';
 
 const helpers = new Set(['run', 'link', 'stats', 'simulator-process', 'profile', 'http-client', 'receiver-process']);
 const available = readdirSync(new URL('.', import.meta.url))
@@ -12,4 +14,6 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <${available.join('|')}>`);
   process.exit(2);
 }
+// zapd and the raw Baileys floor share this process, so both run as `npm start` would run them.
+applyProcessSettings(loadConfig());
 await import(`./${name}.ts`);

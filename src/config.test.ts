@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from './config.ts';
+import { applyProcessSettings } from './main.ts';
 
 test('defaults', () => {
   const config = loadConfig({});
@@ -13,6 +14,19 @@ test('defaults', () => {
   assert.equal(config.webhook, undefined);
   assert.equal(config.databaseUrl, undefined);
   assert.ok(config.dataDir.endsWith('.zapd'));
+  assert.equal(config.sourceMappedStackTraces, false);
+});
+
+test('ZAPD_SOURCE_MAPS turns source-mapped stack traces back on for the process', () => {
+  const before = process.sourceMapsEnabled;
+  try {
+    applyProcessSettings(loadConfig({ ZAPD_SOURCE_MAPS: 'true' }));
+    assert.equal(process.sourceMapsEnabled, true);
+    applyProcessSettings(loadConfig({}));
+    assert.equal(process.sourceMapsEnabled, false);
+  } finally {
+    process.setSourceMapsEnabled(before);
+  }
 });
 
 test("WAHA's variable names are accepted, zapd's win when both are set", () => {

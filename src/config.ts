@@ -25,6 +25,8 @@ export interface Config {
   allowPrivateMediaUrls: boolean;
   /** Seconds media files are kept before they are deleted; 0 keeps them. */
   mediaLifetimeSeconds: number;
+  /** Stack traces name TypeScript lines (ZAPD_SOURCE_MAPS); off by default, see applyProcessSettings. */
+  sourceMappedStackTraces: boolean;
   version: string;
 }
 
@@ -109,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     allowPrivateMediaUrls: flag(env, ['ZAPD_ALLOW_PRIVATE_MEDIA_URLS'], false),
     mediaLifetimeSeconds,
+    sourceMappedStackTraces: flag(env, ['ZAPD_SOURCE_MAPS'], false),
     version: packageVersion(),
   };
 }

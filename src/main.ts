@@ -85,8 +85,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
   };
 }
 
+/**
+ * Settings of the whole process, for the entry points that own it (npm start, the sandbox, bench),
+ * not for tests that embed startServer. tsx turns on source-mapped stack traces, which make every
+ * read of `error.stack` map each frame; Baileys reads one for every frame it sends (to say where a
+ * query that times out came from), and that mapping was 5–8% of the CPU of a send or a receive.
+ */
+export function applyProcessSettings(config: Config): void {
+  process.setSourceMapsEnabled(config.sourceMappedStackTraces);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  applyProcessSettings(config);
   const server = await startServer(config);
   onShutdown(() => server.stop());
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -3,7 +3,7 @@
 // simulator's root key as the trust anchor.
 import { startSimulator } from '../sim/index.ts';
 import { loadConfig } from './config.ts';
-import { startServer } from './main.ts';
+import { applyProcessSettings, startServer } from './main.ts';
 
 const simulator = await startSimulator({
   port: Number(process.env.SIM_PORT ?? 7700),
@@ -15,6 +15,7 @@ const config = loadConfig({
   ZAPD_WA_URL: simulator.wsUrl,
   ZAPD_WA_ROOT_KEY: Buffer.from(simulator.rootPublicKey).toString('base64'),
 });
+applyProcessSettings(config);
 const server = await startServer(config);
 
 console.log(`
