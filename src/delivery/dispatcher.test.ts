@@ -101,3 +101,60 @@ test('under a steady stream of hinted events, a row no one hinted at is still de
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a fast receiver keeps its pace beside a slow and a failing one, all three with 64 chats', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-dispatch-'));
+  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }) });
+  let slowInFlight = 0;
+  let slowMostInFlight = 0;
+  const slow = await listen((respond) => {
+    slowMostInFlight = Math.max(slowMostInFlight, ++slowInFlight);
+    setTimeout(() => {
+      slowInFlight -= 1;
+      respond();
+    }, 100);
+  });
+  let fastArrivals = 0;
+  const fast = await listen((respond) => {
+    fastArrivals += 1;
+    respond();
+  });
+  const failing = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+  const failingUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/hook`;
+  const retrying: Receiver = { ...receiverAt(failingUrl), retries: { policy: 'constant', delaySeconds: 1, attempts: 3 } };
+  const dispatcher = new Dispatcher({ outbox: new Outbox(store.db, store.kind), logger: pino({ level: 'silent' }), version: 'test', concurrency: 32 });
+  const chats = 64;
+  const perChat = 24;
+  try {
+    dispatcher.start();
+    // As the recorder does: each event writes a row per receiver and hints those lanes. The slow and
+    // the failing receivers' lanes fall behind and hold the oldest heads, which a scan takes first.
+    const startedAt = performance.now();
+    for (let index = 0; index < chats * perChat; index++) {
+      const chat = `${index % chats}@c.us`;
+      const rows = [fast.url, slow.url, failingUrl].map((url) => ({ eventId: `e${index}`, session: 's', lane: `${url}|s|${chat}`, receiver: url === failingUrl ? retrying : receiverAt(url), body: '{}' }));
+      await Outbox.enqueue(store.db, rows);
+      dispatcher.wake(rows.map((row) => row.lane));
+      if (index % 64 === 63) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    while (fastArrivals < chats * perChat && performance.now() - startedAt < 6_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    const fastSeconds = (performance.now() - startedAt) / 1000;
+    // The slow receiver needs 100 ms per event over its share of the slots (about 10), some 15 s for
+    // these 1,536; the failing one 2 s per event and chat. Held back by them, the fast one had about
+    // 1,200 after 10 s.
+    assert.equal(fastArrivals, chats * perChat, `the fast receiver had ${fastArrivals} of ${chats * perChat} after ${fastSeconds.toFixed(1)} s`);
+    assert.ok(fastSeconds < 4, `the fast receiver took ${fastSeconds.toFixed(1)} s`);
+    assert.ok(slowMostInFlight <= 24, `the slow receiver held ${slowMostInFlight} of 32 slots`);
+  } finally {
+    await dispatcher.stop();
+    slow.server.close();
+    fast.server.close();
+    failing.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -22,6 +22,11 @@ export function signBody(body: string, key: string): string {
   return createHmac('sha512', key).update(body).digest('hex');
 }
 
+/** Lanes are `<receiver url>|<session>|<chat>`; neither a session name nor a chat id holds a `|`. */
+function receiverOfLane(lane: string): string {
+  return lane.slice(0, lane.lastIndexOf('|', lane.lastIndexOf('|') - 1));
+}
+
 export class Dispatcher {
   private readonly worker = `zapd-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Map<number, Promise<void>>();
@@ -93,7 +98,7 @@ export class Dispatcher {
   /**
    * How many slots one receiver may hold: all but the reserved ones while it is the only one busy
    * (a lone webhook keeps most of the parallelism), an equal part once several are, never fewer
-   * than the reserve. A receiver may briefly exceed it by one claim's worth.
+   * than the reserve.
    */
   private receiverShare(): number {
     const busy = this.inFlightByReceiver.size;
@@ -102,58 +107,105 @@ export class Dispatcher {
   }
 
   /**
-   * Claims a few rows at a time and skips receivers that already hold their share of the slots:
-   * otherwise a slow or hanging receiver with many chats fills every slot and the others wait.
-   * Where rows appeared is usually known (an enqueue, a delivery that moved its lane on), and
-   * claiming those lanes costs a seek each; the scan over every lane runs when asked for and at
-   * least every poll interval, so rows nobody hinted at (other nodes', retries) are not starved.
+   * Claims rows while slots are free, never more for a receiver than its share: otherwise a slow or
+   * hanging receiver with many chats fills every slot and the others wait. Where rows appeared is
+   * usually known (an enqueue, a delivery that moved its lane on), and claiming those lanes costs a
+   * seek each; the scan over every lane runs when asked for and at least every poll interval, so
+   * rows nobody hinted at (other nodes', retries) are not starved. The scan takes the oldest heads
+   * first, which are the lanes of receivers that fall behind: a hint is only dropped once a scan
+   * has seen every due head, or a fast receiver's lanes would wait for the slow ones' progress.
    */
   private async pump(): Promise<void> {
     for (;;) {
       const free = this.concurrency - this.inFlight.size;
       if (free <= 0) return;
       const share = this.receiverShare();
-      const batch = Math.min(free, share);
-      const saturated = [...this.inFlightByReceiver].filter(([, count]) => count >= share).map(([url]) => url);
+      const room = new Map<string, number>();
+      const roomOf = (url: string) => room.get(url) ?? share - (this.inFlightByReceiver.get(url) ?? 0);
       const fullScan = this.fullScanDue || performance.now() - this.lastFullScanAt >= this.pollMs;
-      let lanes: string[] = [];
+      let rows: OutboxRow[];
+      let exhausted = false;
       if (fullScan) {
         this.fullScanDue = false;
         this.lastFullScanAt = performance.now();
-        // The scan covers every hinted lane but those of receivers it skips.
-        for (const lane of this.hintedLanes) if (!saturated.some((url) => lane.startsWith(`${url}|`))) this.hintedLanes.delete(lane);
+        const saturated = [...this.inFlightByReceiver.keys()].filter((url) => roomOf(url) <= 0);
+        // Hints of the receivers the scan covers are taken out now and put back unless the scan saw
+        // every due head: hints that arrive while it runs stay.
+        const covered = [...this.hintedLanes].filter((lane) => !saturated.includes(receiverOfLane(lane)));
+        for (const lane of covered) this.hintedLanes.delete(lane);
+        const batch = Math.min(free, share);
+        rows = await this.claimOrRecover(() => this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated));
+        exhausted = rows.length < batch;
+        if (!exhausted) for (const lane of covered) this.hintedLanes.add(lane);
       } else {
         // A lane in flight has its head out; the delivery's end hints it again.
         for (const lane of this.inFlightLanes) this.hintedLanes.delete(lane);
-        lanes = [...this.hintedLanes].filter((lane) => !saturated.some((url) => lane.startsWith(`${url}|`))).slice(0, batch);
+        const lanes: string[] = [];
+        for (const lane of this.hintedLanes) {
+          if (lanes.length >= free) break;
+          const url = receiverOfLane(lane);
+          const left = roomOf(url);
+          if (left <= 0) continue;
+          room.set(url, left - 1);
+          lanes.push(lane);
+        }
         if (lanes.length === 0) return;
         for (const lane of lanes) this.hintedLanes.delete(lane);
+        room.clear();
+        rows = await this.claimOrRecover(() => this.options.outbox.claimLanes(this.worker, lanes, this.timeoutMs * 3));
       }
-      let rows: OutboxRow[];
-      try {
-        rows = fullScan ? await this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated) : await this.options.outbox.claimLanes(this.worker, lanes, this.timeoutMs * 3);
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'could not read the webhook outbox');
-        this.fullScanDue = true;
-        return;
-      }
+      // A scan may return more of one receiver's heads than it has room for: those go back.
+      const unused: OutboxRow[] = [];
+      let launched = 0;
       for (const row of rows) {
-        if (this.inFlight.has(row.seq)) continue;
         const url = row.receiver.url;
-        this.inFlightByReceiver.set(url, (this.inFlightByReceiver.get(url) ?? 0) + 1);
-        this.inFlightLanes.add(row.lane);
-        const delivery = this.deliver(row).finally(() => {
-          this.inFlight.delete(row.seq);
-          this.inFlightLanes.delete(row.lane);
-          const left = (this.inFlightByReceiver.get(url) ?? 1) - 1;
-          if (left > 0) this.inFlightByReceiver.set(url, left);
-          else this.inFlightByReceiver.delete(url);
-          this.wake([row.lane]);
-        });
-        this.inFlight.set(row.seq, delivery);
+        if (this.inFlight.has(row.seq)) continue;
+        const left = roomOf(url);
+        if (left <= 0) {
+          unused.push(row);
+          continue;
+        }
+        room.set(url, left - 1);
+        this.launch(row);
+        launched += 1;
       }
-      if (fullScan && rows.length < batch) return;
+      if (unused.length > 0) {
+        for (const row of unused) this.hintedLanes.add(row.lane);
+        await this.options.outbox.release(this.worker, unused.map((row) => row.seq)).catch((error: unknown) => {
+          // The leases run out by themselves; until then those lanes wait.
+          this.options.logger.warn({ err: error }, 'could not give back webhook outbox leases');
+        });
+      }
+      if (fullScan && exhausted) return;
+      // Due heads nobody hints at (retries, other nodes' rows) may be more than one scan's worth.
+      if (fullScan && launched > 0) this.fullScanDue = true;
     }
+  }
+
+  /** A claim that fails (the store is busy or gone) leaves the rows for the next scan. */
+  private async claimOrRecover(claim: () => Promise<OutboxRow[]>): Promise<OutboxRow[]> {
+    try {
+      return await claim();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not read the webhook outbox');
+      this.fullScanDue = true;
+      return [];
+    }
+  }
+
+  private launch(row: OutboxRow): void {
+    const url = row.receiver.url;
+    this.inFlightByReceiver.set(url, (this.inFlightByReceiver.get(url) ?? 0) + 1);
+    this.inFlightLanes.add(row.lane);
+    const delivery = this.deliver(row).finally(() => {
+      this.inFlight.delete(row.seq);
+      this.inFlightLanes.delete(row.lane);
+      const left = (this.inFlightByReceiver.get(url) ?? 1) - 1;
+      if (left > 0) this.inFlightByReceiver.set(url, left);
+      else this.inFlightByReceiver.delete(url);
+      this.wake([row.lane]);
+    });
+    this.inFlight.set(row.seq, delivery);
   }
 
   private async deliver(row: OutboxRow): Promise<void> {

@@ -43,6 +43,17 @@ for (const backend of storeBackends()) {
       });
     });
 
+    test("released leases go back to the lane at once, and only the worker's own", async () => {
+      await withStore(backend, async (outbox, enqueue) => {
+        await enqueue('a', 2);
+        const [head] = await outbox.claim('w1', 10, 60_000);
+        await outbox.release('w2', [head?.seq ?? -1]);
+        assert.deepEqual(await outbox.claim('w2', 10, 60_000), [], "another worker cannot give back w1's lease");
+        await outbox.release('w1', [head?.seq ?? -1]);
+        assert.deepEqual((await outbox.claim('w2', 10, 60_000)).map((row) => row.body), ['a0']);
+      });
+    });
+
     test('rows delivered in the same turn are removed together, and their lanes move on', async () => {
       await withStore(backend, async (outbox, enqueue) => {
         await enqueue('a', 2);

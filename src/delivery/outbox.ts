@@ -113,6 +113,12 @@ export class Outbox {
     return result.rows.map(toOutboxRow).sort((a, b) => a.seq - b.seq);
   }
 
+  /** Gives back leases this worker took but will not use now (see Dispatcher.pump). */
+  async release(worker: string, seqs: number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.db.updateTable('outbox').set({ locked_by: null, locked_until: null }).where('seq', 'in', seqs).where('locked_by', '=', worker).execute();
+  }
+
   /**
    * Removes a delivered row. Rows delivered in the same event-loop turn go in one statement: one
    * write transaction per delivery was a large part of the webhook path's cost on SQLite.
