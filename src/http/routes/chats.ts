@@ -50,8 +50,10 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
   const known = async (session: string) => {
     await sessions.get(session);
   };
+  // The stored payloads go out as they are (see MessageRepository.listJson); fastify sends a JSON
+  // string unchanged, and the response schema still documents the shape.
   const history = (session: string, chatId: string, query: MessagesQueryType) =>
-    messages.list(session, chatId, {
+    messages.listJson(session, chatId, {
       limit: query.limit ?? 100,
       offset: query.offset ?? 0,
       ...(query['filter.fromMe'] !== undefined ? { fromMe: query['filter.fromMe'] } : {}),
@@ -77,19 +79,19 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
   app.get<{ Params: ChatParamsType; Querystring: MessagesQueryType }>(
     '/api/:session/chats/:chatId/messages',
     { schema: { tags, summary: 'Messages of a chat, newest first (paged, filterable)', params: ChatParams, querystring: MessagesQuery, response: { 200: Type.Array(MessageSchema), ...errors } } },
-    async (request) => {
+    async (request, reply) => {
       await known(request.params.session);
-      return history(request.params.session, toChatId(request.params.chatId), request.query);
+      return reply.type('application/json; charset=utf-8').send(await history(request.params.session, toChatId(request.params.chatId), request.query));
     },
   );
 
   app.get<{ Querystring: Static<typeof LegacyMessagesQuery> }>(
     '/api/messages',
     { schema: { tags: ['📤 Chatting'], deprecated: true, summary: 'Messages of a chat (use /api/{session}/chats/{chatId}/messages)', querystring: LegacyMessagesQuery, response: { 200: Type.Array(MessageSchema), ...errors } } },
-    async (request) => {
+    async (request, reply) => {
       const session = request.query.session ?? 'default';
       await known(session);
-      return history(session, toChatId(request.query.chatId), request.query);
+      return reply.type('application/json; charset=utf-8').send(await history(session, toChatId(request.query.chatId), request.query));
     },
   );
 
