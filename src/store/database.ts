@@ -1,10 +1,11 @@
 // One Kysely handle over either SQLite (better-sqlite3, the zero-config default) or PostgreSQL.
 // Every query in src/store is written once and runs on both, so column types stay portable:
 // timestamps are integer milliseconds, booleans are 0/1 integers, JSON is text.
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Generated, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Generated, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 
 export interface SessionsTable {
@@ -91,7 +92,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export function connect(options: { databaseUrl?: string; dataDir: string }): { db: Db; kind: StoreKind } {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
+    return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) }), kind: 'postgres' };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const sqlite = new Database(join(options.dataDir, 'zapd.sqlite'));
@@ -103,6 +104,69 @@ export function connect(options: { databaseUrl?: string; dataDir: string }): { d
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+/** Runs of one SQL text before PostgreSQL keeps it prepared, and how many texts it keeps at most. */
+const PREPARE_AFTER_RUNS = 3;
+const PREPARED_STATEMENTS = 200;
+
+/**
+ * Kysely's PostgreSQL driver sends every query unnamed, so the server parses and plans it each
+ * time: for a page of history that was a fifth of the query's time. A text run repeatedly (the
+ * statements compiled once, see precompiled.ts) becomes a named prepared statement, which each
+ * connection parses once. Texts built with a variable number of values never stop appearing, so
+ * only the first few hundred are kept.
+ */
+function preparingStatements(pool: pg.Pool): PostgresPool {
+  const runs = new Map<string, number>();
+  const names = new Map<string, string>();
+  const unnamed = new Set<string>();
+  let preparing = true;
+  const nameOf = (text: string): string | undefined => {
+    if (!preparing || unnamed.has(text)) return undefined;
+    const known = names.get(text);
+    if (known || names.size >= PREPARED_STATEMENTS) return known;
+    const count = (runs.get(text) ?? 0) + 1;
+    if (count < PREPARE_AFTER_RUNS) {
+      if (runs.size >= STATEMENT_CACHE_SIZE) runs.clear();
+      runs.set(text, count);
+      return undefined;
+    }
+    runs.delete(text);
+    const name = `zapd_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+    return name;
+  };
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrapped.get(client);
+      if (!wrapper) {
+        const query = (text: string | pg.Submittable, values?: readonly unknown[]) => {
+          // A cursor (a streamed query) goes through as it is.
+          if (typeof text !== 'string') return client.query(text);
+          const name = nameOf(text);
+          if (!name) return client.query(text, values ? [...values] : undefined);
+          return client.query({ name, text, values: [...(values ?? [])] }).catch((error: unknown) => {
+            const code = (error as { code?: unknown }).code;
+            // A pooler that does not keep prepared statements (PgBouncer in transaction mode before
+            // 1.21) loses them between queries: stop naming any. A table changed under a prepared
+            // statement (another node migrated) fails it for good: stop naming that one. Neither ran.
+            if (code === '26000') preparing = false;
+            else if (code === '0A000' && /cached plan/.test(String((error as Error).message))) unnamed.add(text);
+            else throw error;
+            names.delete(text);
+            return client.query(text, values ? [...values] : undefined);
+          });
+        };
+        // Kysely types the two overloads (text and values, or a cursor) apart; this one function serves both.
+        wrapper = { query: query as unknown as PostgresPoolClient['query'], release: () => client.release() };
+        wrapped.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
 
 /**
  * Kysely's SQLite driver prepares every query anew; compiling the same few dozen SQL texts again for
