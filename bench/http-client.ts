@@ -17,6 +17,7 @@ export interface LoadRequest {
 }
 
 export interface HttpClientProcess {
+  pid: number | undefined;
   run(load: LoadRequest): Promise<RunFigures>;
   stop(): Promise<void>;
 }
@@ -25,6 +26,7 @@ export async function spawnHttpClient(): Promise<HttpClientProcess> {
   const child: ChildProcess = fork(new URL(import.meta.url).pathname, ['serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(child, 'message');
   return {
+    pid: child.pid,
     async run(load) {
       child.send(load);
       const [reply] = (await once(child, 'message')) as [{ figures?: RunFigures; error?: string }];

@@ -13,6 +13,7 @@ import { SimClient } from '../sim/testing/baileys-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
 import { linkSession } from './link.ts';
+import { cpuMeter } from './cpu.ts';
 import { profiled } from './profile.ts';
 import { spawnReceiver } from './receiver-process.ts';
 import { spawnSimulator } from './simulator-process.ts';
@@ -105,10 +106,13 @@ await warm(zapdPhone);
 await new Promise((resolve) => setTimeout(resolve, 1000));
 
 console.log(`inbound: ${COUNT} messages offered at ${RATE} msg/s over ${ACCOUNTS} accounts; raw = Baileys messages.upsert, zapd = webhook arrival`);
+// Where the two cores went in each phase: the webhook receiver shares them with zapd here.
+const rawCpu = cpuMeter({ 'raw clients': process.pid, simulator: simulator.pid });
 const raw = await profiled('inbound-raw', () => runPhase('raw', rawPhone, async () => rawArrivals));
-console.log(`raw:  sent in ${fmt(raw.sendSeconds, 2)} s; arrived ${fmt(raw.perSecond)} msg/s, p50 ${fmt(raw.p50, 1)} ms, p99 ${fmt(raw.p99, 1)} ms, lost ${raw.lost}`);
+console.log(`raw:  sent in ${fmt(raw.sendSeconds, 2)} s; arrived ${fmt(raw.perSecond)} msg/s, p50 ${fmt(raw.p50, 1)} ms, p99 ${fmt(raw.p99, 1)} ms, lost ${raw.lost}; CPU ${rawCpu()}`);
+const zapdCpu = cpuMeter({ zapd: process.pid, simulator: simulator.pid, receiver: receiver.pid });
 const zapd = await profiled('inbound-zapd', () => runPhase('zapd', zapdPhone, () => receiver.arrivals('zapd')));
-console.log(`zapd: sent in ${fmt(zapd.sendSeconds, 2)} s; arrived ${fmt(zapd.perSecond)} msg/s, p50 ${fmt(zapd.p50, 1)} ms, p99 ${fmt(zapd.p99, 1)} ms, lost ${zapd.lost}`);
+console.log(`zapd: sent in ${fmt(zapd.sendSeconds, 2)} s; arrived ${fmt(zapd.perSecond)} msg/s, p50 ${fmt(zapd.p50, 1)} ms, p99 ${fmt(zapd.p99, 1)} ms, lost ${zapd.lost}; CPU ${zapdCpu()}`);
 
 await Promise.all(rawClients.map((client) => client.close()));
 await server.stop();

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceiverProcess {
+  pid: number | undefined;
   url: string;
   /** When each message `<label> <k>` first arrived, by k. */
   arrivals(label: string): Promise<Map<number, number>>;
@@ -28,6 +29,7 @@ export async function spawnReceiver(behaviour: { delayMs?: number; status?: numb
     return reply;
   };
   return {
+    pid: child.pid,
     url: ready.url,
     arrivals: async (label) => new Map((await ask({ label })).arrivals),
     requests: async () => (await ask({})).requests,

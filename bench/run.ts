@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { loadConfig } from '../src/config.ts';
 import { applyProcessSettings } from '../src/main.ts';
 
-const helpers = new Set(['run', 'link', 'stats', 'simulator-process', 'profile', 'http-client', 'receiver-process']);
+const helpers = new Set(['run', 'link', 'stats', 'simulator-process', 'profile', 'http-client', 'receiver-process', 'cpu']);
 const available = readdirSync(new URL('.', import.meta.url))
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
   .map((file) => file.slice(0, -3))

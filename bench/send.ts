@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SimClient } from '../sim/testing/baileys-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/main.ts';
+import { cpuMeter } from './cpu.ts';
 import { spawnHttpClient } from './http-client.ts';
 import { linkSession } from './link.ts';
 import { profiled } from './profile.ts';
@@ -68,15 +69,21 @@ for (const concurrency of [1, 16]) {
   await measure(WARM_UP, concurrency, rawSend);
   await zapdLoad(WARM_UP, concurrency);
   await delivered((expected += 2 * WARM_UP));
+  // Where the two cores went in each run, delivery to the contact included.
+  const rawCpu = cpuMeter({ raw: process.pid, simulator: simulator.pid });
   const rawFigures = await profiled(`send-raw-c${concurrency}`, () => measure(COUNT, concurrency, rawSend));
   await delivered((expected += COUNT));
+  const rawCpuUsed = rawCpu();
+  const zapdCpu = cpuMeter({ zapd: process.pid, 'http client': client.pid, simulator: simulator.pid });
   const zapdFigures = await profiled(`send-zapd-c${concurrency}`, () => zapdLoad(COUNT, concurrency));
   await delivered((expected += COUNT));
+  const zapdCpuUsed = zapdCpu();
   results[`c${concurrency}`] = { raw: rawFigures, zapd: zapdFigures };
   console.log(
     `send c=${concurrency} n=${COUNT}: raw ${fmt(rawFigures.perSecond)} msg/s p50 ${fmt(rawFigures.p50, 2)} ms p99 ${fmt(rawFigures.p99, 2)} ms | ` +
       `zapd ${fmt(zapdFigures.perSecond)} msg/s p50 ${fmt(zapdFigures.p50, 2)} ms p99 ${fmt(zapdFigures.p99, 2)} ms`,
   );
+  console.log(`  CPU raw run: ${rawCpuUsed}; zapd run: ${zapdCpuUsed}`);
 }
 
 await raw.close();

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 export interface SimulatorProcess {
+  pid: number | undefined;
   wsUrl: string;
   httpUrl: string;
   rootPublicKey: Uint8Array;
@@ -38,6 +39,7 @@ export async function spawnSimulator(): Promise<SimulatorProcess> {
     return response.json() as Promise<unknown>;
   };
   return {
+    pid: child.pid,
     wsUrl,
     httpUrl,
     rootPublicKey: Buffer.from(rootKey, 'base64'),
