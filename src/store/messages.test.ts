@@ -9,7 +9,7 @@ import pino from 'pino';
 import { freshPostgresUrl, storeBackends } from '../../test/support/zapd.ts';
 import { ackName, type Message } from '../engine/dto.ts';
 import { openStore } from './index.ts';
-import { messageJson, MessageRepository, type MessageQuery } from './messages.ts';
+import { DEEP_PAGE_OFFSET, messageJson, MessageRepository, type MessageQuery } from './messages.ts';
 
 const CHAT = '15550001234@c.us';
 const OWN = '15550009999@c.us';
@@ -69,6 +69,31 @@ for (const backend of storeBackends()) {
           page.map((item) => (Number(item.id.slice(-2)) % 4 === 0 ? 'READ' : 'SERVER')),
           'raised acks show in the JSON page',
         );
+      } finally {
+        await store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+        await database?.drop();
+      }
+    });
+
+    test('a deep page (ids first, then payloads) holds the same messages as a walk from the top', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'zapd-messages-'));
+      const database = backend === 'postgres' ? await freshPostgresUrl() : undefined;
+      const store = await openStore({ dataDir, logger: pino({ level: 'silent' }), ...(database ? { databaseUrl: database.url } : {}) });
+      try {
+        await store.db.transaction().execute(async (trx) => {
+          for (let index = 0; index < 2 * DEEP_PAGE_OFFSET + 40; index++) await MessageRepository.save(trx, 's', message(index, index % 3 === 0, `m${index}`));
+        });
+        const repository = new MessageRepository(store.db);
+        const walked = await repository.list('s', CHAT, { limit: 100, offset: DEEP_PAGE_OFFSET - 50 });
+        const deep = await repository.list('s', CHAT, { limit: 20, offset: DEEP_PAGE_OFFSET });
+        assert.deepEqual(deep, walked.slice(50, 70));
+        assert.deepEqual(JSON.parse(await repository.listJson('s', CHAT, { limit: 20, offset: DEEP_PAGE_OFFSET })), deep);
+        const walkedReceived = await repository.list('s', CHAT, { limit: 100, offset: DEEP_PAGE_OFFSET - 50, fromMe: false });
+        const deepReceived = await repository.list('s', CHAT, { limit: 100, offset: DEEP_PAGE_OFFSET, fromMe: false });
+        assert.equal(deepReceived.length, 100);
+        assert.ok(deepReceived.every((item) => !item.fromMe));
+        assert.deepEqual(deepReceived.slice(0, 50), walkedReceived.slice(50));
       } finally {
         await store.close();
         rmSync(dataDir, { recursive: true, force: true });

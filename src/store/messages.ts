@@ -1,6 +1,7 @@
 // Messages and chats as the session saw them, in WAHA's payload shape, for the paged history API.
+import type { SelectQueryBuilder } from 'kysely';
 import { ackName, type HistoryBatch, type Message } from '../engine/dto.ts';
-import type { Db } from './database.ts';
+import type { Db, Schema } from './database.ts';
 import { precompiled } from './precompiled.ts';
 
 export interface MessageQuery {
@@ -78,25 +79,34 @@ interface PageRow {
 }
 
 type PageArgs = { session: string; chat_id: string; from_me: number; gte: number; lte: number; limit: number; offset: number };
-type PageFilters = { fromMe: boolean; gte: boolean; lte: boolean };
+type PageFilters = { fromMe: boolean; gte: boolean; lte: boolean; deep: boolean };
 const pageQueries = new Map<string, (db: Db, args: PageArgs) => Promise<{ rows: unknown[] }>>();
 
+/** From this offset on, a page's ids are found before its payloads are read (see pageQuery). */
+export const DEEP_PAGE_OFFSET = 500;
+
 /**
- * A page of a chat, newest first, compiled once per combination of filters. The page's ids come
- * from the index alone; only the rows on the page are read for their payloads, so skipping 10,000
- * messages does not read 10,000 payloads.
+ * A page of a chat, newest first, compiled once per combination of filters. Near the top, one walk
+ * down the (session, chat, time, id) index reads the rows as it goes. Deep pages take the ids from
+ * the index alone first and read only the page's rows for their payloads, so skipping 10,000
+ * messages does not read 10,000 payloads; near the top that second lookup per row doubled the time
+ * PostgreSQL took.
  */
 function pageQuery(filters: PageFilters): (db: Db, args: PageArgs) => Promise<{ rows: unknown[] }> {
-  const key = `${filters.fromMe}/${filters.gte}/${filters.lte}`;
+  const key = `${filters.fromMe}/${filters.gte}/${filters.lte}/${filters.deep}`;
   let query = pageQueries.get(key);
   if (!query) {
     query = precompiled<PageArgs>((db, arg) => {
-      let ids = db.selectFrom('messages').select(['id', 'timestamp']).where('session', '=', arg('session')).where('chat_id', '=', arg('chat_id'));
-      if (filters.fromMe) ids = ids.where('from_me', '=', arg('from_me'));
-      if (filters.gte) ids = ids.where('timestamp', '>=', arg('gte'));
-      if (filters.lte) ids = ids.where('timestamp', '<=', arg('lte'));
+      const filtered = <Q extends SelectQueryBuilder<Schema, 'messages', object>>(select: Q): Q => {
+        let narrowed = select.where('session', '=', arg('session')).where('chat_id', '=', arg('chat_id'));
+        if (filters.fromMe) narrowed = narrowed.where('from_me', '=', arg('from_me'));
+        if (filters.gte) narrowed = narrowed.where('timestamp', '>=', arg('gte'));
+        if (filters.lte) narrowed = narrowed.where('timestamp', '<=', arg('lte'));
+        return narrowed.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(arg('limit')).offset(arg('offset')) as Q;
+      };
+      if (!filters.deep) return filtered(db.selectFrom('messages').select(['payload', 'ack']));
       return db
-        .selectFrom(ids.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(arg('limit')).offset(arg('offset')).as('page'))
+        .selectFrom(filtered(db.selectFrom('messages').select(['id', 'timestamp'])).as('page'))
         .innerJoin('messages', (join) => join.on('messages.session', '=', arg('session')).on('messages.chat_id', '=', arg('chat_id')).onRef('messages.id', '=', 'page.id'))
         .select(['messages.payload', 'messages.ack'])
         .orderBy('page.timestamp', 'desc')
@@ -191,7 +201,7 @@ export class MessageRepository {
   }
 
   private async page(session: string, chatId: string, query: MessageQuery): Promise<PageRow[]> {
-    const filters = { fromMe: query.fromMe !== undefined, gte: query.timestampGte !== undefined, lte: query.timestampLte !== undefined };
+    const filters = { fromMe: query.fromMe !== undefined, gte: query.timestampGte !== undefined, lte: query.timestampLte !== undefined, deep: query.offset >= DEEP_PAGE_OFFSET };
     const result = await pageQuery(filters)(this.db, {
       session,
       chat_id: chatId,
