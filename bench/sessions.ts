@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../sim/index.ts';
 import { waitFor } from '../test/support/wait.ts';
+import { cpuSeconds } from './cpu.ts';
 import { linkSession } from './link.ts';
 import { fmt, percentile } from './stats.ts';
 
@@ -46,14 +47,6 @@ function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
   if (!line?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(line[1]) * 1024;
-}
-
-/** User + system CPU seconds a process has used so far (fields 14 and 15 of /proc/<pid>/stat). */
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name may hold spaces; the fields after its closing parenthesis do not.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const selfCpuSeconds = () => {
@@ -160,7 +153,7 @@ try {
 
   const linkPeak = trackPeak(current.pid);
   const linkStarted = performance.now();
-  const linkCpu0 = cpuSecondsOf(current.pid);
+  const linkCpu0 = cpuSeconds(current.pid);
   let next = 0;
   const zapdUrl = current.url;
   await Promise.all(
@@ -172,7 +165,7 @@ try {
     }),
   );
   const linkSeconds = (performance.now() - linkStarted) / 1000;
-  const linkCpu = cpuSecondsOf(current.pid) - linkCpu0;
+  const linkCpu = cpuSeconds(current.pid) - linkCpu0;
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
   const rssK = rssOf(current.pid);
   const peakLinking = linkPeak.stop();
@@ -214,7 +207,7 @@ try {
     throw new Error(`${error instanceof Error ? error.message : String(error)}; statuses now: ${JSON.stringify(Object.fromEntries(counts))}`);
   });
   const restoreMs = Math.max(...workingAt.values());
-  const restoreZapdCpu = cpuSecondsOf(restarted.pid);
+  const restoreZapdCpu = cpuSeconds(restarted.pid);
   const restoreBenchCpu = selfCpuSeconds() - restoreCpu0;
   const peakRestoring = restorePeak.stop();
   const times = [...workingAt.values()].sort((a, b) => a - b);
