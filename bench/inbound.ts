@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimClient } from '../sim/testing/baileys-client.ts';
 import { loadConfig } from '../src/config.ts';
-import { startServer } from '../src/main.ts';
+import { startServer } from '../src/server.ts';
 import { linkSession } from './link.ts';
 import { cpuMeter } from './cpu.ts';
 import { profiled } from './profile.ts';

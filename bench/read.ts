@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { ackName, type Message } from '../src/engine/dto.ts';
-import { startServer } from '../src/main.ts';
+import { startServer } from '../src/server.ts';
 import { fmt } from './stats.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);

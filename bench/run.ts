@@ -1,7 +1,7 @@
 // `npm run bench -- <name>`: runs bench/<name>.ts.
 import { readdirSync } from 'node:fs';
 import { loadConfig } from '../src/config.ts';
-import { applyProcessSettings } from '../src/main.ts';
+import { applyProcessSettings } from '../src/server.ts';
 
 const helpers = new Set(['run', 'link', 'stats', 'simulator-process', 'profile', 'http-client', 'receiver-process', 'cpu']);
 const available = readdirSync(new URL('.', import.meta.url))

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import { startServer } from '../src/main.ts';
+import { startServer } from '../src/server.ts';
 import { linkSession } from './link.ts';
 import { profiled } from './profile.ts';
 import { spawnReceiver } from './receiver-process.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from './config.ts';
-import { applyProcessSettings } from './main.ts';
+import { applyProcessSettings } from './server.ts';
 
 test('defaults', () => {
   const config = loadConfig({});

@@ -3,7 +3,7 @@
 // simulator's root key as the trust anchor.
 import { startSimulator } from '../sim/index.ts';
 import { loadConfig } from './config.ts';
-import { applyProcessSettings, startServer } from './main.ts';
+import { applyProcessSettings, startServer } from './server.ts';
 
 const simulator = await startSimulator({
   port: Number(process.env.SIM_PORT ?? 7700),

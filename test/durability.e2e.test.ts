@@ -1,11 +1,11 @@
 // kill -9 in the middle of a burst of inbound messages must not lose a single webhook event.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSimulator } from '../sim/index.ts';
+import { freePort, startZapdProcess, type ZapdProcess } from './support/process.ts';
 import { startReceiver } from './support/receiver.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -18,23 +18,21 @@ test(`SIGKILL during ${TOTAL} inbound messages: every message event is delivered
   const simulator = await startSimulator({ port: 0 });
   const receiver = await startReceiver();
   const dataDir = mkdtempSync(join(tmpdir(), 'zapd-durability-'));
-  const port = 40000 + Math.floor(Math.random() * 1000);
+  // The same port across restarts: the webhook receiver and the test's calls keep one base URL.
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
-    PATH: process.env.PATH,
     ZAPD_DATA_DIR: dataDir,
     PORT: String(port),
-    ZAPD_HOST: '127.0.0.1',
     ZAPD_API_KEY: KEY,
-    ZAPD_LOG_LEVEL: 'silent',
+    ZAPD_LOG_LEVEL: process.env.DURABILITY_LOG ?? 'silent',
     ZAPD_WA_URL: simulator.wsUrl,
     WHATSAPP_HOOK_URL: receiver.url,
     WHATSAPP_HOOK_EVENTS: 'message',
   };
-  let zapd: ChildProcess | undefined;
+  let zapd: ZapdProcess | undefined;
   const start = async () => {
-    zapd = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...env, ZAPD_LOG_LEVEL: process.env.DURABILITY_LOG ?? 'silent' }, stdio: ['ignore', process.env.DURABILITY_LOG ? 'inherit' : 'ignore', 'ignore'] });
-    await waitFor('zapd to answer', async () => (await fetch(`${base}/ping`).catch(() => undefined))?.ok, 30_000);
+    zapd = await startZapdProcess(env, { echo: Boolean(process.env.DURABILITY_LOG) });
   };
   const api = async (method: string, path: string, body?: unknown) =>
     fetch(`${base}${path}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -61,7 +59,7 @@ test(`SIGKILL during ${TOTAL} inbound messages: every message event is delivered
       if (!killed && index >= 300) {
         // Mid-stream: some events are out, many messages are in flight or still arriving.
         await waitFor('the first webhook events', () => receiver.events('message').length >= 20, 30_000);
-        zapd?.kill('SIGKILL');
+        zapd?.child.kill('SIGKILL');
         killed = true;
       }
     }
@@ -71,7 +69,7 @@ test(`SIGKILL during ${TOTAL} inbound messages: every message event is delivered
     await start();
     const before = receiver.events('message').length;
     await waitFor('the backlog to start flowing', () => receiver.events('message').length >= before + 30, 60_000, 5);
-    zapd?.kill('SIGKILL');
+    zapd?.child.kill('SIGKILL');
     await start();
     const wanted = new Set(sentIds.map((id) => `false_${FRAN}@c.us_${id}`));
     await waitFor(
@@ -86,7 +84,7 @@ test(`SIGKILL during ${TOTAL} inbound messages: every message event is delivered
     const seen = new Set(receiver.events('message').map((event) => String(event.payload.id)));
     assert.equal([...wanted].filter((id) => !seen.has(id)).length, 0);
   } finally {
-    zapd?.kill('SIGKILL');
+    zapd?.child.kill('SIGKILL');
     await simulator.stop();
     await receiver.close();
     rmSync(dataDir, { recursive: true, force: true });

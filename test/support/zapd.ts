@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startSimulator, type RunningSimulator } from '../../sim/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { startServer } from '../../src/main.ts';
+import { startServer } from '../../src/server.ts';
 import { waitFor } from './wait.ts';
 
 export const TEST_API_KEY = 'test-api-key-0123456789';
