@@ -1,5 +1,10 @@
-// The API key guards /api and /ws. Headers `X-Api-Key` (WAHA) and `apikey` (Wappfy) both work;
-// WebSocket clients, which cannot set headers in browsers, pass it as a query parameter.
+// The API key guards every route the router matched, unless the route declares itself public
+// (`security: []` in its schema, as the OpenAPI document shows it) or belongs to the documentation
+// pages. The decision is made on the matched route, never on the request's URL string: the router
+// decodes `%61pi`, folds `//` and accepts absolute-form targets, so a prefix test of the raw URL
+// let every /api route through without a key. Requests that match no route reach only the 404
+// handler. Headers `X-Api-Key` (WAHA) and `apikey` (Wappfy) both work; WebSocket clients, which
+// cannot set headers in browsers, pass the key as a query parameter.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,15 +21,23 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return candidates.find((value): value is string => typeof value === 'string' && value.length > 0);
 }
 
-function isProtected(url: string): boolean {
-  const path = url.split('?')[0] ?? '';
-  return path === '/api' || path.startsWith('/api/') || path === '/ws' || path.startsWith('/ws/');
+/** Routes of @fastify/swagger-ui, registered by the plugin itself: the documentation is public. */
+const DOCUMENTATION_PREFIX = '/docs';
+
+/** Whether the route that matched `request` is open without a key. */
+export function isPublicRoute(request: FastifyRequest): boolean {
+  if (request.is404) return true;
+  const pattern = request.routeOptions.url;
+  if (pattern === undefined) return false;
+  if (pattern === DOCUMENTATION_PREFIX || pattern.startsWith(`${DOCUMENTATION_PREFIX}/`)) return true;
+  const security = (request.routeOptions.schema as { security?: unknown } | undefined)?.security;
+  return Array.isArray(security) && security.length === 0;
 }
 
 export async function registerApiKeyAuth(app: FastifyInstance, apiKey: string): Promise<void> {
   const expected = digest(apiKey);
   app.addHook('onRequest', async (request, reply) => {
-    if (!isProtected(request.url)) return;
+    if (isPublicRoute(request)) return;
     const key = presentedKey(request);
     if (key && timingSafeEqual(digest(key), expected)) return;
     const body = errorBody(401, key ? 'Invalid API key' : 'Missing API key: send it in the X-Api-Key or apikey header');
