@@ -5,6 +5,7 @@ import { foldDialect } from './dialect.ts';
 import { registerApiKeyAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { registerRequestParsing } from './plugins/request-parsing.ts';
 import { routePlugins } from './routes/index.ts';
 import { ErrorResponse } from './schemas/common.ts';
 
@@ -14,12 +15,15 @@ export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<Fa
     // a quieter configured level still wins.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: ['debug', 'trace'].includes(deps.config.logLevel) ? deps.config.logLevel : ['error', 'fatal', 'silent'].includes(deps.config.logLevel) ? deps.config.logLevel : 'warn' }) as FastifyBaseLogger,
     bodyLimit: 80 * 1024 * 1024,
+    // WAHA (Express) serves `/api/sessions/` and `…/participants/` as their slash-less paths.
+    routerOptions: { ignoreTrailingSlash: true },
     // A client that never hangs up must not hold a shutdown hostage.
     forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   });
   await registerErrorHandling(app);
   await registerApiKeyAuth(app, deps.apiKey);
+  await registerRequestParsing(app);
   await registerOpenApi(app, deps.config.version);
   await app.register(websocket);
   app.addSchema(ErrorResponse);

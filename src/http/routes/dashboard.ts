@@ -10,6 +10,5 @@ export const dashboardRoutes: RoutePlugin = async (app) => {
   const serve = (name: string) => async (_request: unknown, reply: { type(value: string): { send(body: Buffer): unknown } }) =>
     reply.type(FILES[name] ?? 'application/octet-stream').send(await readFile(new URL(name, root)));
   app.get('/dashboard', { schema: { hide: true, security: [] } }, serve('index.html'));
-  app.get('/dashboard/', { schema: { hide: true, security: [] } }, serve('index.html'));
   for (const name of Object.keys(FILES)) app.get(`/dashboard/${name}`, { schema: { hide: true, security: [] } }, serve(name));
 };
