@@ -64,6 +64,8 @@ export class BaileysEngine implements Engine {
   private failedAttempts = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private credsWrites: Promise<void> = Promise.resolve();
+  /** Set once the phone logged this device out: no credential save may follow the clear. */
+  private credentialsForgotten = false;
   private readonly logger: Logger;
   private readonly recent = new RecentMessages();
   private readonly presenceBook = new PresenceBook();
@@ -162,6 +164,7 @@ export class BaileysEngine implements Engine {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.credentialsForgotten = false;
     this.failedAttempts = 0;
     this.auth = await loadAuthState(this.options.authState, this.options.session);
     await this.labelBook.load();
@@ -255,6 +258,7 @@ export class BaileysEngine implements Engine {
     this.socket = socket;
     const gate = this.gateOutgoingFrames(socket);
     socket.ev.on('creds.update', () => {
+      if (this.credentialsForgotten) return;
       this.credsWrites = this.credsWrites
         .then(() => auth.saveCreds())
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not save credentials'));
@@ -302,9 +306,13 @@ export class BaileysEngine implements Engine {
     if (fatal) {
       this.running = false;
       this.logger.warn({ code }, `connection closed for good: ${fatal}`);
-      const forget = code === DisconnectReason.loggedOut ? this.options.authState.clear(this.options.session) : Promise.resolve();
+      // Credentials are cleared only after the writes already queued, and none is queued after it:
+      // a save that landed after the clear brought the unlinked credentials back, and the next start
+      // tried them instead of showing a QR (seen on PostgreSQL, where the clear is slower).
+      const forget = code === DisconnectReason.loggedOut;
+      if (forget) this.credentialsForgotten = true;
       void this.credsWrites
-        .then(() => forget)
+        .then(() => (forget ? this.options.authState.clear(this.options.session) : undefined))
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not clear credentials'))
         .finally(() => this.options.listener.status('FAILED', fatal));
       return;
