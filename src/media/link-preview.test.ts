@@ -81,8 +81,15 @@ describe('generateLinkPreview against real loopback pages', () => {
           return void html('<head><meta property="og:title" content="One"><meta property="og:image" content="cover.png"></head>');
         case '/articles/cover.png':
           return void response.writeHead(200, { 'content-type': 'image/png' }).end(picture);
-        case '/image.png':
-          return void response.writeHead(200, { 'content-type': 'image/png' }).end(picture);
+        case '/bomb-page':
+          return void html('<head><meta property="og:title" content="Bomb"><meta property="og:image" content="/bomb.png"></head>');
+        case '/bomb.png': {
+          // A PNG header claiming 40000×40000 pixels (6.4 GB of RGBA once decoded).
+          const header = Buffer.concat([picture.subarray(0, 33), Buffer.alloc(1024)]);
+          header.writeUInt32BE(40_000, 16);
+          header.writeUInt32BE(40_000, 20);
+          return void response.writeHead(200, { 'content-type': 'image/png' }).end(header);
+        }
         default:
           return void response.writeHead(404).end();
       }
@@ -136,6 +143,14 @@ describe('generateLinkPreview against real loopback pages', () => {
     const elapsed = performance.now() - started;
     assert.ok(preview === undefined || /^a+$/.test(preview.title));
     assert.ok(elapsed >= 4_500 && elapsed < 6_500, `gave up after ${elapsed.toFixed(0)} ms`);
+  });
+
+  test('an og:image claiming billions of pixels is not decoded: the preview comes without a thumbnail', async () => {
+    const started = performance.now();
+    const preview = await generateLinkPreview(`${origin}/bomb-page`, open);
+    assert.equal(preview?.title, 'Bomb');
+    assert.equal(preview?.image, undefined);
+    assert.ok(performance.now() - started < 1_000);
   });
 
   test('the charset the page declares is honoured', async () => {

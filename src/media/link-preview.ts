@@ -70,7 +70,7 @@ async function thumbnail(imageUrl: string, policy: AddressPolicy, signal: AbortS
   try {
     const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: MAX_IMAGE_BYTES };
     const fetched = await fetchFile(imageUrl, limits, { label: 'link preview image', signal });
-    return await shrinkToThumbnail(fetched.data, THUMBNAIL_WIDTH);
+    return await shrinkToThumbnail(fetched.data, THUMBNAIL_WIDTH, signal);
   } catch {
     return undefined;
   }
