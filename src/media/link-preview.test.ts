@@ -71,7 +71,13 @@ describe('generateLinkPreview against real loopback pages', () => {
           return void response.on('close', () => clearInterval(timer));
         }
         case '/title-after-cap':
-          return void html(`<html><head><meta name="x" content="${padding}"><meta property="og:title" content="too late"></head>`);
+          // Chunked, no Content-Length: only the reader's own cap can stop it.
+          response.writeHead(200, { 'content-type': 'text/html' });
+          response.write(`<html><head><meta name="x" content="${padding}">`);
+          return void response.end('<meta property="og:title" content="too late"></head>');
+        case '/big-page':
+          // A long but ordinary page: Content-Length says 3 MB, the head is at the start.
+          return void html(`<html><head><title>Big but fine</title></head><body>${'p'.repeat(3 * 1024 * 1024)}</body></html>`);
         case '/latin1':
           response.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' });
           return void response.end(Buffer.from('<title>caf\xe9</title>', 'latin1'));
@@ -133,8 +139,9 @@ describe('generateLinkPreview against real loopback pages', () => {
     assert.ok(performance.now() - started < 1_000);
   });
 
-  test('no more than 512 KB of the page is read', async () => {
+  test('no more than 512 KB of the page is read, but a long page still gets its preview', async () => {
     assert.equal(await generateLinkPreview(`${origin}/title-after-cap`, open), undefined);
+    assert.equal((await generateLinkPreview(`${origin}/big-page`, open))?.title, 'Big but fine');
   });
 
   test('a page trickling one byte at a time gets one overall deadline (5 s), not one per byte', async () => {

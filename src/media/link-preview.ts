@@ -41,7 +41,8 @@ export function firstLink(text: string): string | undefined {
 
 /** Reads the page's head only: at most MAX_HEAD_BYTES, and no further than </head> or <body>. */
 async function readPageHead(url: string, policy: AddressPolicy, signal: AbortSignal): Promise<{ url: URL; summary: PageSummary } | undefined> {
-  const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: MAX_HEAD_BYTES };
+  // No size cap on the page itself: a big page is normal, and only its first MAX_HEAD_BYTES are read.
+  const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: Number.MAX_SAFE_INTEGER };
   const options = { label: 'link preview', signal, headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' } };
   return withOpenedUrl(url, limits, options, async (response) => {
     if (response.mimetype && !/html|xml/.test(response.mimetype)) return undefined;
