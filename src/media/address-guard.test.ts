@@ -56,6 +56,15 @@ describe('address classification', () => {
       if (entry.family === 'IPv4') assert.equal(isOwnAddress(`::ffff:${entry.address}`), true, entry.address);
     }
     assert.equal(isOwnAddress('8.8.8.8'), false);
+    // A host whose interface has a public address (a VPS): that address is refused, its neighbours are not.
+    const vps = { eth0: [{ address: '203.0.114.7', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '203.0.114.7/24' }, { address: '2a01:4f8::7', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '02:00:00:00:00:01', internal: false, cidr: '2a01:4f8::7/64', scopeid: 0 }] } as const;
+    const interfaces = vps as unknown as ReturnType<typeof networkInterfaces>;
+    for (const address of ['203.0.114.7', '::ffff:203.0.114.7', '2a01:4f8::7', '2a01:4f8:0:0::7', '2002:cb00:7207::1']) {
+      assert.equal(mayConnect('host.example', address, { allowPrivate: false, allowlist: EMPTY_ALLOWLIST }, interfaces), false, address);
+    }
+    for (const address of ['203.0.114.8', '2a01:4f8::8']) {
+      assert.equal(mayConnect('host.example', address, { allowPrivate: false, allowlist: EMPTY_ALLOWLIST }, interfaces), true, address);
+    }
     assert.equal(isOwnAddress('2606:4700:4700::1111'), false);
   });
 });

@@ -100,14 +100,18 @@ export function isSpecialPurposeAddress(rawAddress: string): boolean {
   return ipv6Refused.check(address, 'ipv6');
 }
 
-/** True for an address of one of this machine's interfaces (or an IPv6 form leading to one). */
-export function isOwnAddress(rawAddress: string): boolean {
+type Interfaces = ReturnType<typeof networkInterfaces>;
+
+/**
+ * True for an address of one of this machine's interfaces (or an IPv6 form leading to one). The
+ * interfaces are read on every call, as they come and go (DHCP, VPNs, containers) while zapd runs.
+ */
+export function isOwnAddress(rawAddress: string, interfaces: Interfaces = networkInterfaces()): boolean {
   const address = bareAddress(rawAddress);
   const family = isIP(address);
   if (family === 0) return false;
-  // Read every time: interfaces come and go (DHCP, VPNs, containers) while zapd runs.
   const own = new BlockList();
-  for (const entries of Object.values(networkInterfaces())) {
+  for (const entries of Object.values(interfaces)) {
     for (const entry of entries ?? []) {
       own.addAddress(bareAddress(entry.address), entry.family === 'IPv4' ? 'ipv4' : 'ipv6');
     }
@@ -139,9 +143,9 @@ export function normalHostname(hostname: string): string {
 }
 
 /** Whether connecting to `address`, reached through the URL host `hostname`, is allowed. */
-export function mayConnect(hostname: string, rawAddress: string, policy: AddressPolicy): boolean {
+export function mayConnect(hostname: string, rawAddress: string, policy: AddressPolicy, interfaces?: Interfaces): boolean {
   if (policy.allowPrivate) return true;
   const address = bareAddress(rawAddress);
   if (isAllowlisted(hostname, address, policy.allowlist)) return true;
-  return !isSpecialPurposeAddress(address) && !isOwnAddress(address);
+  return !isSpecialPurposeAddress(address) && !isOwnAddress(address, interfaces);
 }
