@@ -12,10 +12,14 @@ const MAX_SOURCE_PIXELS = 24_000_000;
 const WORKER_HEAP_MB = 256;
 
 const workerUrl = new URL('./thumbnail-worker.ts', import.meta.url).href;
-// zapd runs its TypeScript through tsx, whose loader a worker thread does not inherit on Node 20: the
-// worker registers it first, then imports the real module.
-const tsxApi = import.meta.resolve('tsx/esm/api');
-const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl)}, ${JSON.stringify(workerUrl)}))`;
+let bootstrap: string | undefined;
+
+/** zapd runs its TypeScript through tsx, whose loader a worker thread does not inherit on Node 20: the
+ *  worker registers it first, then imports the real module. Resolved on first use, not at import. */
+function workerBootstrap(): string {
+  bootstrap ??= `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl)}, ${JSON.stringify(workerUrl)}))`;
+  return bootstrap;
+}
 
 export class ThumbnailError extends Error {}
 
@@ -27,7 +31,7 @@ export async function shrinkToThumbnail(data: Buffer, width: number, signal?: Ab
   }
   signal?.throwIfAborted();
   const job: ThumbnailJob = { data, width };
-  const worker = new Worker(bootstrap, { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+  const worker = new Worker(workerBootstrap(), { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
   const stop = () => void worker.terminate();
   signal?.addEventListener('abort', stop, { once: true });
   try {
