@@ -50,6 +50,18 @@ test("WAHA's variable names are accepted, zapd's win when both are set", () => {
   assert.equal(both.apiKey, 'zapd-key');
 });
 
+test('media URL settings: allowlist, total deadline and size cap', () => {
+  const defaults = loadConfig({});
+  assert.deepEqual(defaults.mediaUrlAllowlist.entries, []);
+  assert.equal(defaults.mediaUrlTimeoutMs, 30_000);
+  assert.equal(defaults.mediaUrlMaxBytes, 64 * 1024 * 1024);
+  const set = loadConfig({ ZAPD_MEDIA_URL_ALLOWLIST: 'files.lan, 10.20.0.0/16', ZAPD_MEDIA_URL_TIMEOUT_SECONDS: '2.5', ZAPD_MEDIA_URL_MAX_MB: '16' });
+  assert.deepEqual(set.mediaUrlAllowlist.hosts, ['files.lan']);
+  assert.equal(set.mediaUrlAllowlist.networks.check('10.20.3.4', 'ipv4'), true);
+  assert.equal(set.mediaUrlTimeoutMs, 2_500);
+  assert.equal(set.mediaUrlMaxBytes, 16 * 1024 * 1024);
+});
+
 test('bad values fail with a message that names the variable', () => {
   for (const [env, mentions] of [
     [{ PORT: 'eighty' }, 'PORT'],
@@ -60,6 +72,11 @@ test('bad values fail with a message that names the variable', () => {
     [{ ZAPD_WA_URL: 'http://x' }, 'ZAPD_WA_URL'],
     [{ WHATSAPP_HOOK_URL: 'ftp://x' }, 'WHATSAPP_HOOK_URL'],
     [{ WAHA_PRINT_QR: 'maybe' }, 'WAHA_PRINT_QR'],
+    [{ ZAPD_MEDIA_URL_ALLOWLIST: 'files.lan, 10.0.0.0/40' }, 'ZAPD_MEDIA_URL_ALLOWLIST'],
+    [{ ZAPD_MEDIA_URL_ALLOWLIST: 'files.lan:8080' }, 'files.lan:8080'],
+    [{ ZAPD_MEDIA_URL_TIMEOUT_SECONDS: '0' }, 'ZAPD_MEDIA_URL_TIMEOUT_SECONDS'],
+    [{ ZAPD_MEDIA_URL_TIMEOUT_SECONDS: 'soon' }, 'ZAPD_MEDIA_URL_TIMEOUT_SECONDS'],
+    [{ ZAPD_MEDIA_URL_MAX_MB: '-1' }, 'ZAPD_MEDIA_URL_MAX_MB'],
   ] as const) {
     assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.message.includes(mentions), JSON.stringify(env));
   }

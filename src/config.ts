@@ -2,6 +2,7 @@
 // aliases so a WAHA deployment's env file works unchanged.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { AllowlistError, parseUrlAllowlist, type UrlAllowlist } from './media/url-allowlist.ts';
 
 export interface WebhookDefaults {
   url: string;
@@ -23,6 +24,12 @@ export interface Config {
   waRootKey?: string;
   publicUrl?: string;
   allowPrivateMediaUrls: boolean;
+  /** ZAPD_MEDIA_URL_ALLOWLIST: private hosts/networks media URLs may reach while the guard stays on. */
+  mediaUrlAllowlist: UrlAllowlist;
+  /** One deadline for a file.url download, headers and body of every redirect hop together. */
+  mediaUrlTimeoutMs: number;
+  /** The largest file.url download accepted. */
+  mediaUrlMaxBytes: number;
   /** Seconds media files are kept before they are deleted; 0 keeps them. */
   mediaLifetimeSeconds: number;
   /** Stack traces name TypeScript lines (ZAPD_SOURCE_MAPS); off by default, see applyProcessSettings. */
@@ -48,6 +55,23 @@ function flag(env: Env, names: string[], fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new ConfigError(`${names[0]} must be true or false, got '${value}'`);
+}
+
+function positiveNumber(env: Env, names: string[], fallback: number): number {
+  const text = first(env, names);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${names[0]} must be a positive number, got '${text}'`);
+  return value;
+}
+
+function urlAllowlist(env: Env): UrlAllowlist {
+  try {
+    return parseUrlAllowlist(first(env, ['ZAPD_MEDIA_URL_ALLOWLIST']));
+  } catch (error) {
+    if (error instanceof AllowlistError) throw new ConfigError(`ZAPD_MEDIA_URL_ALLOWLIST: ${error.message}`);
+    throw error;
+  }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -110,6 +134,9 @@ export function loadConfig(env: Env = process.env): Config {
     ...(waRootKey ? { waRootKey } : {}),
     ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     allowPrivateMediaUrls: flag(env, ['ZAPD_ALLOW_PRIVATE_MEDIA_URLS'], false),
+    mediaUrlAllowlist: urlAllowlist(env),
+    mediaUrlTimeoutMs: Math.round(positiveNumber(env, ['ZAPD_MEDIA_URL_TIMEOUT_SECONDS'], 30) * 1000),
+    mediaUrlMaxBytes: Math.round(positiveNumber(env, ['ZAPD_MEDIA_URL_MAX_MB'], 64) * 1024 * 1024),
     mediaLifetimeSeconds,
     sourceMappedStackTraces: flag(env, ['ZAPD_SOURCE_MAPS'], false),
     version: packageVersion(),

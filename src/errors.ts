@@ -14,3 +14,4 @@ export const notFound = (message: string): AppError => new AppError(404, message
 export const conflict = (message: string): AppError => new AppError(409, message);
 export const unprocessable = (message: string): AppError => new AppError(422, message);
 export const notImplemented = (message: string): AppError => new AppError(501, message);
+export const contentTooLarge = (message: string): AppError => new AppError(413, message);

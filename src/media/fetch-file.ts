@@ -1,12 +1,17 @@
-// Downloads a file a client referenced by URL. The address check runs inside the socket's DNS lookup,
-// so a name that resolves to a private address is refused even if it changes between checks
-// (DNS rebinding), and every redirect hop is checked again.
+// Downloads what a client referenced by URL (file.url, link previews). Three things an attacker controls
+// are bounded here:
+// - where: the address check runs inside the socket's DNS lookup, so the address checked is the one
+//   connected to (no DNS rebinding between check and connect), and every redirect hop is checked again;
+// - how long: one deadline covers every hop's headers and body together, so a server trickling a byte
+//   now and then cannot hold the request (and the API call waiting on it) open;
+// - how much: the body is capped, refused up front when Content-Length already says it is too big.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { badRequest } from '../errors.ts';
-import { isPrivateAddress } from './address-guard.ts';
+import { isIP, type LookupFunction } from 'node:net';
+import { AppError, badRequest, contentTooLarge, unprocessable } from '../errors.ts';
+import { mayConnect, type AddressPolicy } from './address-guard.ts';
+import { filenameFrom } from './filename.ts';
 
 export interface FetchedFile {
   data: Buffer;
@@ -14,24 +19,41 @@ export interface FetchedFile {
   filename: string | undefined;
 }
 
-export interface FetchFileOptions {
-  allowPrivate: boolean;
-  maxBytes?: number;
-  timeoutMs?: number;
-  maxRedirects?: number;
+export interface FetchPolicy extends AddressPolicy {
+  /** Headers and body of all hops together must arrive within this. */
+  totalTimeoutMs: number;
+  maxBytes: number;
 }
 
-const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+export interface FetchOptions {
+  /** How errors name the URL, e.g. "file.url". */
+  label?: string;
+  maxRedirects?: number;
+  headers?: Record<string, string>;
+  /** Ends the fetch early, e.g. when a larger task's own deadline passes. */
+  signal?: AbortSignal;
+}
+
+/** A response whose headers arrived; its body is still to be read (or destroyed) by the caller. */
+export interface OpenedResponse {
+  url: URL;
+  body: IncomingMessage;
+  mimetype: string | undefined;
+  charset: string | undefined;
+  filename: string | undefined;
+}
+
+const DEFAULT_MAX_REDIRECTS = 5;
 
 class RefusedAddressError extends Error {}
 
-function guardedLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+function guardedLookup(hostname: string, policy: AddressPolicy): LookupFunction {
+  return (host, options, callback) => {
+    dnsLookup(host, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
-      const allowed = allowPrivate ? addresses : addresses.filter((entry) => !isPrivateAddress(entry.address));
+      const allowed = addresses.filter((entry) => mayConnect(hostname, entry.address, policy));
       if (allowed.length === 0) {
-        return callback(new RefusedAddressError(`${hostname} resolves to a private or reserved address`), '', 0);
+        return callback(new RefusedAddressError(`${hostname} resolves to a private, reserved or local address`), '', 0);
       }
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
       const first = allowed[0] as LookupAddress;
@@ -40,73 +62,120 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
   };
 }
 
-function filenameFrom(disposition: string | undefined, url: URL): string | undefined {
-  const match = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
-  if (match?.[1]) return decodeURIComponent(match[1]);
-  const last = url.pathname.split('/').pop();
-  return last ? decodeURIComponent(last) : undefined;
-}
-
-function requestOnce(url: URL, options: Required<FetchFileOptions>): Promise<FetchedFile | { redirect: URL }> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest(`file.url must be http or https, not ${url.protocol}`);
-  // A literal IP skips DNS, so it is checked here.
+function requestOnce(url: URL, policy: FetchPolicy, options: FetchOptions, signal: AbortSignal, label: string): Promise<IncomingMessage | { redirect: URL }> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest(`${label} must be http or https, not ${url.protocol}`);
+  // A literal IP never goes through DNS, so it is checked here.
   const literal = url.hostname.replace(/^\[|\]$/g, '');
-  if (!options.allowPrivate && (literal === 'localhost' || (/^[\d.]+$|:/.test(literal) && isPrivateAddress(literal)))) {
-    throw badRequest(`file.url points at a private or reserved address (${url.hostname}); refused`);
+  if (isIP(literal) !== 0 && !mayConnect(url.hostname, literal, policy)) {
+    throw badRequest(`${label} points at a private, reserved or local address (${url.hostname}); refused`);
   }
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { lookup: guardedLookup(options.allowPrivate), timeout: options.timeoutMs }, (response) => {
+    // agent: false — no pooled socket, so every request passes the lookup check under its own policy.
+    const request = client.get(url, { lookup: guardedLookup(url.hostname, policy), agent: false, signal, headers: options.headers ?? {} }, (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
-        response.resume();
-        resolve({ redirect: new URL(response.headers.location, url) });
+        response.destroy();
+        try {
+          resolve({ redirect: new URL(response.headers.location, url) });
+        } catch {
+          reject(badRequest(`${label} redirected to an invalid URL`));
+        }
         return;
       }
       if (status < 200 || status >= 300) {
-        response.resume();
-        reject(badRequest(`fetching file.url failed: HTTP ${status}`));
+        response.destroy();
+        reject(badRequest(`fetching ${label} failed: HTTP ${status}`));
         return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
-          request.destroy();
-          reject(badRequest(`file.url is larger than ${options.maxBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('end', () =>
-        resolve({
-          data: Buffer.concat(chunks),
-          mimetype: response.headers['content-type']?.split(';')[0]?.trim() || undefined,
-          filename: filenameFrom(response.headers['content-disposition'], url),
-        }),
-      );
-      response.on('error', reject);
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > policy.maxBytes) {
+        response.destroy();
+        reject(tooLarge(label, policy));
+        return;
+      }
+      resolve(response);
     });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', (error) => {
-      reject(error instanceof RefusedAddressError ? badRequest(`file.url refused: ${error.message}`) : badRequest(`fetching file.url failed: ${error.message}`));
-    });
+    // Stays attached after the response: a later socket error must not become an uncaught 'error' event.
+    request.on('error', reject);
   });
 }
 
-export async function fetchFile(rawUrl: string, options: FetchFileOptions): Promise<FetchedFile> {
+const tooLarge = (label: string, policy: FetchPolicy): AppError => contentTooLarge(`${label} is larger than ${policy.maxBytes} bytes`);
+
+/** Turns whatever a fetch failed with into a 4xx: the deadline, a refused address, a network error. */
+function fetchFailure(error: unknown, signal: AbortSignal, label: string, policy: FetchPolicy): AppError {
+  if (error instanceof AppError) return error;
+  if (signal.aborted) return unprocessable(`${label} did not finish downloading within ${policy.totalTimeoutMs / 1000} s`);
+  if (error instanceof RefusedAddressError) return badRequest(`${label} refused: ${error.message}`);
+  return badRequest(`fetching ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function deadlineSignal(policy: FetchPolicy, options: FetchOptions): AbortSignal {
+  const deadline = AbortSignal.timeout(policy.totalTimeoutMs);
+  return options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+}
+
+async function open(rawUrl: string, policy: FetchPolicy, options: FetchOptions, signal: AbortSignal, label: string): Promise<OpenedResponse> {
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    throw badRequest(`file.url is not a valid URL: ${rawUrl}`);
+    throw badRequest(`${label} is not a valid URL`);
   }
-  const settings: Required<FetchFileOptions> = { maxBytes: DEFAULT_MAX_BYTES, timeoutMs: 30_000, maxRedirects: 5, ...options };
-  for (let hop = 0; hop <= settings.maxRedirects; hop++) {
-    const result = await requestOnce(url, settings);
-    if (!('redirect' in result)) return result;
-    url = result.redirect;
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  for (let hop = 0; hop <= maxRedirects; hop++) {
+    const result = await requestOnce(url, policy, options, signal, label);
+    if ('redirect' in result) {
+      url = result.redirect;
+      continue;
+    }
+    const contentType = result.headers['content-type'];
+    return {
+      url,
+      body: result,
+      mimetype: contentType?.split(';')[0]?.trim().toLowerCase() || undefined,
+      charset: /;\s*charset="?([\w-]+)/i.exec(contentType ?? '')?.[1],
+      filename: filenameFrom(result.headers['content-disposition'], url),
+    };
   }
-  throw badRequest(`file.url redirected more than ${settings.maxRedirects} times`);
+  throw badRequest(`${label} redirected more than ${maxRedirects} times`);
+}
+
+/**
+ * Opens a URL and hands its still unread body to `consume`, all under one deadline. `consume` may stop
+ * early; the connection is closed when it returns either way.
+ */
+export async function withOpenedUrl<T>(rawUrl: string, policy: FetchPolicy, options: FetchOptions, consume: (response: OpenedResponse, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const label = options.label ?? 'the URL';
+  const signal = deadlineSignal(policy, options);
+  let response: OpenedResponse | undefined;
+  try {
+    response = await open(rawUrl, policy, options, signal, label);
+    return await consume(response, signal);
+  } catch (error) {
+    throw fetchFailure(error, signal, label, policy);
+  } finally {
+    response?.body.destroy();
+  }
+}
+
+export async function readCapped(body: AsyncIterable<Buffer>, maxBytes: number, onTooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw onTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function fetchFile(rawUrl: string, policy: FetchPolicy, options: FetchOptions = {}): Promise<FetchedFile> {
+  const label = options.label ?? 'file.url';
+  return withOpenedUrl(rawUrl, policy, { ...options, label }, async (response) => ({
+    data: await readCapped(response.body, policy.maxBytes, () => tooLarge(label, policy)),
+    mimetype: response.mimetype,
+    filename: response.filename,
+  }));
 }

@@ -3,9 +3,13 @@
 // description and image read from the page's Open Graph / HTML tags, and the image shrunk to the
 // small JPEG WhatsApp shows beside the link. A page that cannot be read gives no preview, never an
 // error: the text is still sent, as WhatsApp's own clients do.
-import { Jimp } from 'jimp';
 import type { OutgoingFile } from '../engine/types.ts';
-import { fetchFile } from './fetch-file.ts';
+import type { AddressPolicy } from './address-guard.ts';
+import { fetchFile, withOpenedUrl, type FetchPolicy } from './fetch-file.ts';
+import { PageSummarizer, type PageSummary } from './page-summary.ts';
+import { shrinkToThumbnail } from './thumbnail.ts';
+
+export { summarizePage } from './page-summary.ts';
 
 export interface LinkPreview {
   /** The link as written in the text, which WhatsApp underlines. */
@@ -17,83 +21,77 @@ export interface LinkPreview {
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+/i;
-const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
-const MAX_PAGE_BYTES = 2 * 1024 * 1024;
+const TRAILING_PUNCTUATION = new Set('.,;:!?)]}\'"');
+/** Titles and Open Graph tags live in the head, which is far smaller than this on real pages. */
+const MAX_HEAD_BYTES = 512 * 1024;
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
-const TIMEOUT_MS = 5_000;
+const PREVIEW_DEADLINE_MS = 5_000;
 /** WhatsApp's inline preview thumbnail width, as its clients send it. */
 const THUMBNAIL_WIDTH = 192;
 
 export function firstLink(text: string): string | undefined {
   const match = URL_IN_TEXT.exec(text)?.[0];
-  return match?.replace(TRAILING_PUNCTUATION, '');
+  if (match === undefined) return undefined;
+  // A loop, not /[.,…]+$/: that regex retries from every punctuation mark and is quadratic on a
+  // message like "http://a" followed by a million dots and a letter.
+  let end = match.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(match[end - 1] ?? '')) end--;
+  return match.slice(0, end);
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(value: string): string {
-  return value
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(Number.parseInt(code, 16)))
-    .replace(/&([a-z]+);/gi, (entity, name: string) => ENTITIES[name.toLowerCase()] ?? entity)
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** Attributes of every `<meta>` tag, whatever their order or quoting. */
-function metaTags(html: string): Array<Record<string, string>> {
-  const tags: Array<Record<string, string>> = [];
-  for (const tag of html.matchAll(/<meta\b([^>]*)>/gi)) {
-    const attributes: Record<string, string> = {};
-    for (const attribute of (tag[1] ?? '').matchAll(/([a-z:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi)) {
-      attributes[(attribute[1] ?? '').toLowerCase()] = attribute[2] ?? attribute[3] ?? attribute[4] ?? '';
+/** Reads the page's head only: at most MAX_HEAD_BYTES, and no further than </head> or <body>. */
+async function readPageHead(url: string, policy: AddressPolicy, signal: AbortSignal): Promise<{ url: URL; summary: PageSummary } | undefined> {
+  // No size cap on the page itself: a big page is normal, and only its first MAX_HEAD_BYTES are read.
+  const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: Number.MAX_SAFE_INTEGER };
+  const options = { label: 'link preview', signal, headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' } };
+  return withOpenedUrl(url, limits, options, async (response) => {
+    if (response.mimetype && !/html|xml/.test(response.mimetype)) return undefined;
+    const decoder = textDecoder(response.charset);
+    const summarizer = new PageSummarizer();
+    let bytesRead = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      const part = chunk.subarray(0, MAX_HEAD_BYTES - bytesRead);
+      bytesRead += part.length;
+      summarizer.write(decoder.decode(part, { stream: true }));
+      if (summarizer.done || bytesRead >= MAX_HEAD_BYTES) break;
     }
-    tags.push(attributes);
-  }
-  return tags;
+    return { url: response.url, summary: summarizer.summary() };
+  });
 }
 
-export interface PageSummary {
-  title?: string;
-  description?: string;
-  imageUrl?: string;
-}
-
-export function summarizePage(html: string): PageSummary {
-  const meta = new Map<string, string>();
-  for (const tag of metaTags(html)) {
-    const name = (tag.property ?? tag.name ?? '').toLowerCase();
-    if (name && tag.content !== undefined && !meta.has(name)) meta.set(name, decodeEntities(tag.content));
-  }
-  const titleTag = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  const title = meta.get('og:title') || meta.get('twitter:title') || (titleTag ? decodeEntities(titleTag) : undefined);
-  const description = meta.get('og:description') || meta.get('twitter:description') || meta.get('description');
-  const imageUrl = meta.get('og:image') || meta.get('og:image:url') || meta.get('twitter:image');
-  return { ...(title ? { title } : {}), ...(description ? { description } : {}), ...(imageUrl ? { imageUrl } : {}) };
-}
-
-async function thumbnail(imageUrl: string, allowPrivate: boolean): Promise<OutgoingFile | undefined> {
+function textDecoder(charset: string | undefined): TextDecoder {
   try {
-    const fetched = await fetchFile(imageUrl, { allowPrivate, maxBytes: MAX_IMAGE_BYTES, timeoutMs: TIMEOUT_MS });
-    const image = await Jimp.read(fetched.data);
-    if (image.width > THUMBNAIL_WIDTH) image.resize({ w: THUMBNAIL_WIDTH });
-    return { data: await image.getBuffer('image/jpeg', { quality: 70 }), mimetype: 'image/jpeg' };
+    return new TextDecoder(charset ?? 'utf-8');
+  } catch {
+    return new TextDecoder('utf-8'); // an unknown label: most of the web is UTF-8
+  }
+}
+
+async function thumbnail(imageUrl: string, policy: AddressPolicy, signal: AbortSignal): Promise<OutgoingFile | undefined> {
+  try {
+    const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: MAX_IMAGE_BYTES };
+    const fetched = await fetchFile(imageUrl, limits, { label: 'link preview image', signal });
+    return await shrinkToThumbnail(fetched.data, THUMBNAIL_WIDTH, signal);
   } catch {
     return undefined;
   }
 }
 
-export async function generateLinkPreview(text: string, options: { allowPrivate: boolean }): Promise<LinkPreview | undefined> {
+/**
+ * The preview for the first link in `text`, or undefined when there is none or its page gives none.
+ * Everything together (page, redirects, image) gets PREVIEW_DEADLINE_MS: sendText waits for this.
+ */
+export async function generateLinkPreview(text: string, policy: AddressPolicy): Promise<LinkPreview | undefined> {
   const matchedText = firstLink(text);
   if (!matchedText) return undefined;
   const url = /^https?:\/\//i.test(matchedText) ? matchedText : `https://${matchedText}`;
+  const signal = AbortSignal.timeout(PREVIEW_DEADLINE_MS);
   try {
-    const page = await fetchFile(url, { allowPrivate: options.allowPrivate, maxBytes: MAX_PAGE_BYTES, timeoutMs: TIMEOUT_MS });
-    if (page.mimetype && !/html|xml/.test(page.mimetype)) return undefined;
-    const summary = summarizePage(page.data.toString('utf8'));
-    if (!summary.title) return undefined;
-    const image = summary.imageUrl ? await thumbnail(new URL(summary.imageUrl, url).toString(), options.allowPrivate) : undefined;
-    return { matchedText, url, title: summary.title, ...(summary.description ? { description: summary.description } : {}), ...(image ? { image } : {}) };
+    const page = await readPageHead(url, policy, signal);
+    if (!page?.summary.title) return undefined;
+    const { title, description, imageUrl } = page.summary;
+    const image = imageUrl ? await thumbnail(new URL(imageUrl, page.url).toString(), policy, signal) : undefined;
+    return { matchedText, url, title, ...(description ? { description } : {}), ...(image ? { image } : {}) };
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 // Turns WAHA's `file` object ({url} or base64 {data}, with mimetype/filename) into bytes to send.
 import { badRequest } from '../errors.ts';
 import type { OutgoingFile } from '../engine/types.ts';
-import { fetchFile } from './fetch-file.ts';
+import { fetchFile, type FetchPolicy } from './fetch-file.ts';
 import { mimetypeForFile } from './mimetypes.ts';
 
 export interface FileReference {
@@ -10,7 +10,6 @@ export interface FileReference {
   mimetype?: string;
   filename?: string;
 }
-
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
 
@@ -27,14 +26,15 @@ function dataUrlMimetype(data: string): string | undefined {
 }
 
 export interface ResolveFileOptions {
-  allowPrivateUrls: boolean;
+  /** Where file.url may point and how long/large its download may be (see fileUrlPolicy). */
+  urlPolicy: FetchPolicy;
   /** Used when neither the request nor the download says what the file is. */
   fallbackMimetype: string;
 }
 
 export async function resolveFile(file: FileReference, options: ResolveFileOptions): Promise<OutgoingFile> {
   if (file.data === undefined && file.url === undefined) throw badRequest('file needs either url or data');
-  const fetched = file.data !== undefined ? undefined : await fetchFile(file.url ?? '', { allowPrivate: options.allowPrivateUrls });
+  const fetched = file.data !== undefined ? undefined : await fetchFile(file.url ?? '', options.urlPolicy);
   const data = fetched?.data ?? decodeBase64(file.data ?? '');
   const filename = file.filename ?? fetched?.filename;
   const byExtension = mimetypeForFile(filename);

@@ -3,6 +3,7 @@ import type { RoutePlugin } from '../deps.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { MessageSchema } from '../schemas/messages.ts';
 import { SessionName } from '../schemas/sessions.ts';
+import { decodeParam } from '../decode-param.ts';
 
 const tags = ['📢 Channels'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
@@ -37,7 +38,7 @@ export const channelRoutes: RoutePlugin = async (app, { sessions }) => {
   app.get<{ Params: Static<typeof ChannelParams> }>(
     '/api/:session/channels/:id',
     { schema: { tags, summary: 'A channel by id or invite code', params: ChannelParams, response: { 200: ChannelSchema, ...errors } } },
-    async (request) => (await engine(request.params.session)).channelGet(decodeURIComponent(request.params.id)),
+    async (request) => (await engine(request.params.session)).channelGet(decodeParam(request.params.id)),
   );
   app.delete<{ Params: Static<typeof ChannelParams> }>(
     '/api/:session/channels/:id',

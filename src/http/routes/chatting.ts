@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { badRequest, notImplemented } from '../../errors.ts';
 import type { Engine, OutgoingContent, SendOptions } from '../../engine/types.ts';
 import { generateLinkPreview } from '../../media/link-preview.ts';
+import { fileUrlPolicy } from '../../media/policy.ts';
 import { resolveFile, type FileReference } from '../../media/resolve-file.ts';
 import { toMp4Video, toVoiceNote } from '../../media/transcode.ts';
 import type { RoutePlugin } from '../deps.ts';
@@ -45,7 +46,7 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
   const { sessions, config } = deps;
   const engineFor = (body: { session?: string }): Promise<Engine> => sessions.workingEngine(body.session ?? 'default');
   const file = (reference: FileReference, fallbackMimetype: string) =>
-    resolveFile(reference, { allowPrivateUrls: config.allowPrivateMediaUrls, fallbackMimetype });
+    resolveFile(reference, { urlPolicy: fileUrlPolicy(config), fallbackMimetype });
 
   /** Registers a POST that builds content from the body and sends it, answering 201 with the message. */
   function sender<T extends TSchema>(path: string, summary: string, body: T, build: (body: Static<T>) => Promise<OutgoingContent> | OutgoingContent, extra: { deprecated?: boolean } = {}) {
@@ -63,7 +64,7 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
   }
 
   sender('/api/sendText', 'Send a text message; its first link gets a preview unless linkPreview is false', S.SendTextBody, async (body): Promise<OutgoingContent> => {
-    const preview = body.linkPreview === false ? undefined : await generateLinkPreview(body.text, { allowPrivate: config.allowPrivateMediaUrls });
+    const preview = body.linkPreview === false ? undefined : await generateLinkPreview(body.text, { allowPrivate: config.allowPrivateMediaUrls, allowlist: config.mediaUrlAllowlist });
     return preview ? { kind: 'linkPreview', text: body.text, preview } : { kind: 'text', text: body.text };
   });
   sender('/api/reply', 'Reply to a message (use sendText with reply_to)', S.SendTextBody, (body) => ({ kind: 'text', text: body.text }), { deprecated: true });

@@ -5,8 +5,10 @@ import { isGroupId, toChatId } from '../dialect.ts';
 import { badRequest } from '../../errors.ts';
 import { FileSchema } from '../schemas/chatting.ts';
 import { ErrorResponse } from '../schemas/common.ts';
+import { fileUrlPolicy } from '../../media/policy.ts';
 import { resolveFile } from '../../media/resolve-file.ts';
 import { SessionName } from '../schemas/sessions.ts';
+import { decodeParam } from '../decode-param.ts';
 
 const tags = ['👥 Groups'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
@@ -29,7 +31,7 @@ const Ok = Type.Object({ success: Type.Boolean() });
 const AdminsOnly = Type.Object({ adminsOnly: Type.Boolean() });
 
 function groupId(id: string): string {
-  const value = decodeURIComponent(id);
+  const value = decodeParam(id);
   if (!isGroupId(value)) throw badRequest(`'${id}' is not a group id`);
   return value;
 }
@@ -175,7 +177,7 @@ export const groupRoutes: RoutePlugin = async (app, { sessions, config }) => {
     '/api/:session/groups/:id/picture',
     { schema: { tags, summary: 'Set the group picture', params: GroupParams, body: Type.Object({ file: FileSchema }), response: { 200: Ok, ...errors } } },
     async (request) => {
-      const image = await resolveFile(request.body.file, { allowPrivateUrls: config.allowPrivateMediaUrls, fallbackMimetype: 'image/jpeg' });
+      const image = await resolveFile(request.body.file, { urlPolicy: fileUrlPolicy(config), fallbackMimetype: 'image/jpeg' });
       await (await engine(request.params.session)).setPicture(groupId(request.params.id), image.data);
       return { success: true };
     },

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { fileUrlPolicy } from '../../media/policy.ts';
 import { resolveFile } from '../../media/resolve-file.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
@@ -47,7 +48,7 @@ export const profileRoutes: RoutePlugin = async (app, { sessions, config }) => {
     { schema: { tags: profileTags, summary: 'Set your profile picture', params: SessionParams, body: Type.Object({ file: FileSchema }), response: { 200: Ok, ...errors } } },
     async (request) => {
       const whatsapp = await engine(request.params.session);
-      const image = await resolveFile(request.body.file, { allowPrivateUrls: config.allowPrivateMediaUrls, fallbackMimetype: 'image/jpeg' });
+      const image = await resolveFile(request.body.file, { urlPolicy: fileUrlPolicy(config), fallbackMimetype: 'image/jpeg' });
       const me = (await whatsapp.profile()).id;
       await whatsapp.setPicture(me, image.data);
       return { success: true };

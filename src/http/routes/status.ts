@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { OutgoingContent } from '../../engine/types.ts';
+import { fileUrlPolicy } from '../../media/policy.ts';
 import { resolveFile } from '../../media/resolve-file.ts';
 import { ContactRepository } from '../../store/contacts.ts';
 import type { RoutePlugin } from '../deps.ts';
@@ -19,7 +20,7 @@ export const statusRoutes: RoutePlugin = async (app, { sessions, store, config }
   const contacts = new ContactRepository(store.db);
   const audience = async (session: string, given: string[] | null | undefined) =>
     given?.length ? given.map(toChatId) : (await contacts.list(session, 10_000, 0)).map((contact) => contact.id);
-  const file = (reference: Static<typeof FileSchema>, fallbackMimetype: string) => resolveFile(reference, { allowPrivateUrls: config.allowPrivateMediaUrls, fallbackMimetype });
+  const file = (reference: Static<typeof FileSchema>, fallbackMimetype: string) => resolveFile(reference, { urlPolicy: fileUrlPolicy(config), fallbackMimetype });
 
   function poster<T extends TSchema>(kind: string, summary: string, body: T, build: (body: Static<T>) => Promise<OutgoingContent> | OutgoingContent) {
     app.post<{ Params: Static<typeof SessionParams>; Body: Static<T> }>(
