@@ -30,6 +30,10 @@ test('retries only while the store is unavailable, and gives up after its delays
   calls = 0;
   await assert.rejects(retryWhileUnavailable(async () => Promise.reject(withCode('ECONNRESET', 'reset')).finally(() => calls++), [1, 1]), /reset/);
   assert.equal(calls, 3, 'one attempt, then one per delay');
+
+  calls = 0;
+  await assert.rejects(retryWhileUnavailable(async () => Promise.reject(withCode('ECONNRESET', 'reset')).finally(() => calls++), [30, 30, 30], 50), /reset/);
+  assert.equal(calls, 2, 'no retry starts after the time allowed');
 });
 
 test('an unavailable store is answered 503 with Retry-After, without its details', async () => {

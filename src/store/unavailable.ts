@@ -16,21 +16,27 @@ export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   return isStoreUnavailable(cause, depth + 1);
 }
 
-/** Waits between attempts: about 8 s in all, well inside the 60 s an inbound message is held unacknowledged. */
+/** Waits between attempts: about 8 s of waiting in all. */
 const RETRY_DELAYS_MS = [50, 150, 400, 800, 1_500, 2_000, 3_000];
+/**
+ * No retry starts after this long: an inbound message is held unacknowledged for 60 s at most, and
+ * one attempt may itself wait 10 s for a connection (CONNECT_TIMEOUT_MS in database.ts).
+ */
+const RETRY_WITHIN_MS = 20_000;
 
 /**
  * Runs `operation` again while it fails because the store is unavailable; any other failure, or
  * the last unavailable one, is thrown. The operation must be safe to repeat: a commit whose answer
  * was lost may have landed (what we retry is idempotent upserts, or at-least-once deliveries).
  */
-export async function retryWhileUnavailable<T>(operation: () => Promise<T>, delays: readonly number[] = RETRY_DELAYS_MS): Promise<T> {
+export async function retryWhileUnavailable<T>(operation: () => Promise<T>, delays: readonly number[] = RETRY_DELAYS_MS, withinMs = RETRY_WITHIN_MS): Promise<T> {
+  const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
       const delay = delays[attempt];
-      if (delay === undefined || !isStoreUnavailable(error)) throw error;
+      if (delay === undefined || !isStoreUnavailable(error) || Date.now() + delay - started > withinMs) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
