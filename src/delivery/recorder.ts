@@ -6,6 +6,8 @@ import { HISTORY_EVENT, type HistoryBatch, type Message, type MessageAck } from 
 import type { OpenedStore } from '../store/index.ts';
 import { ContactRepository } from '../store/contacts.ts';
 import { chatOf, MessageRepository } from '../store/messages.ts';
+import { textCodecFor } from '../store/text.ts';
+import { isStoreUnavailable, retryWhileUnavailable } from '../store/unavailable.ts';
 import { Outbox } from './outbox.ts';
 import { receiversFor } from './receivers.ts';
 
@@ -27,6 +29,25 @@ export function laneOf(event: ZapdEvent): string {
   return `${event.session}|${chat ?? '-'}`;
 }
 
+/**
+ * The batch cut where one message's events end: `message.any` and `message` of one message stay
+ * together, so that a message is either recorded with both or announced by neither.
+ */
+function byMessage(batch: Pending[]): Pending[][] {
+  const groups: Pending[][] = [];
+  let lastKey: string | undefined;
+  for (const pending of batch) {
+    const { event } = pending;
+    const id = asRecord(event.payload).id;
+    const key = (event.event === 'message' || event.event === 'message.any') && typeof id === 'string' ? `${event.session}|${id}` : undefined;
+    const last = groups.at(-1);
+    if (last && key !== undefined && key === lastKey) last.push(pending);
+    else groups.push([pending]);
+    lastKey = key;
+  }
+  return groups;
+}
+
 export interface Recorder {
   /** Stops taking events and waits for the ones already taken to be written. */
   stop(): Promise<void>;
@@ -42,6 +63,8 @@ interface Pending {
 
 export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; config: Config; onEnqueued: (lanes: Set<string>) => void }): Recorder {
   const { bus, store, config } = options;
+  // Lanes are made of chat ids, which WhatsApp controls.
+  const text = textCodecFor(store.kind);
   // Events are written in publish order (outbox sequence numbers keep each lane in order), and
   // whatever queued up while a transaction ran goes into the next one together.
   const queue: Pending[] = [];
@@ -52,24 +75,18 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
       // and message for one message, the acks of frames read together, several sessions at once)
       // share a transaction.
       await new Promise((resolve) => setImmediate(resolve));
-      while (queue.length > 0) {
-        const batch = queue.splice(0, BATCH);
-        try {
-          await recordBatch(batch.map((pending) => pending.event));
-          for (const pending of batch) pending.resolve();
-        } catch (error) {
-          for (const pending of batch) pending.reject(error);
-        }
-      }
+      while (queue.length > 0) await recordInOrder(queue.splice(0, BATCH));
     })().finally(() => {
       draining = undefined;
     }));
+  // Durable: an event this fails to record is not published (the engine then withholds its ack).
   const unsubscribe = bus.subscribe(
     (event) =>
       new Promise<void>((resolve, reject) => {
         queue.push({ event, resolve, reject });
         void drain();
       }),
+    { durable: true },
   );
   return {
     async stop() {
@@ -77,6 +94,31 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
       while (draining) await draining;
     },
   };
+
+  /**
+   * A lost connection is retried (the pool reconnects); a batch that fails for another reason is
+   * written again one message at a time, so a single message the store refuses fails alone.
+   */
+  async function recordInOrder(batch: Pending[]): Promise<void> {
+    try {
+      await retryWhileUnavailable(() => recordBatch(batch.map((pending) => pending.event)));
+      for (const pending of batch) pending.resolve();
+      return;
+    } catch (error) {
+      if (batch.length === 1 || isStoreUnavailable(error)) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+    }
+    for (const group of byMessage(batch)) {
+      try {
+        await retryWhileUnavailable(() => recordBatch(group.map((pending) => pending.event)));
+        for (const pending of group) pending.resolve();
+      } catch (error) {
+        for (const pending of group) pending.reject(error);
+      }
+    }
+  }
 
   async function recordBatch(events: ZapdEvent[]): Promise<void> {
     const configs = new Map<string, Record<string, unknown> | undefined>();
@@ -103,7 +145,7 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
           const ack = event.payload as MessageAck;
           await MessageRepository.ack(trx, event.session, chatOf(ack), ack.id, ack.ack);
         }
-        const rows = receivers.map((receiver) => ({ eventId: event.id, session: event.session, lane: `${receiver.url}|${laneOf(event)}`, receiver, body }));
+        const rows = receivers.map((receiver) => ({ eventId: event.id, session: event.session, lane: text.store(`${receiver.url}|${laneOf(event)}`), receiver, body }));
         await Outbox.enqueue(trx, rows);
         for (const row of rows) enqueuedLanes.add(row.lane);
       }

@@ -59,24 +59,37 @@ export function isEventName(value: string): value is EventName {
   return (EVENT_NAMES as readonly string[]).includes(value);
 }
 
+export interface SubscribeOptions {
+  /**
+   * The listener makes the event durable (the recorder). When it fails the event counts as not
+   * published: the listeners after it are not told, and `publish` rejects with its error, so the
+   * engine does not acknowledge to WhatsApp a message that was not recorded.
+   */
+  durable?: boolean;
+}
+
 /**
  * In-process fan-out of engine events to the store, the delivery outbox and WebSocket clients.
- * Listeners run in subscription order; a failing listener is reported and never stops the others.
+ * Listeners run in subscription order; a failing listener is reported and never stops the others,
+ * except a durable one (see SubscribeOptions).
  */
 export class EventBus {
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new Map<EventListener, SubscribeOptions>();
 
   constructor(
     private readonly version = '0.0.0',
     private readonly onListenerError: (error: unknown, event: ZapdEvent) => void = () => {},
   ) {}
 
-  subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
+  subscribe(listener: EventListener, options: SubscribeOptions = {}): () => void {
+    this.listeners.set(listener, options);
     return () => this.listeners.delete(listener);
   }
 
-  /** Wraps a payload in WAHA's envelope and hands it to every listener; resolves when all have run. */
+  /**
+   * Wraps a payload in WAHA's envelope and hands it to every listener; resolves when all have run.
+   * Rejects when a durable listener failed (the event was not recorded).
+   */
   async publish(
     session: string,
     event: EventName,
@@ -95,10 +108,11 @@ export class EventBus {
       engine: 'NOWEB',
       environment: { version: this.version, engine: 'NOWEB', tier: 'CORE', browser: null },
     };
-    for (const listener of this.listeners) {
+    for (const [listener, options] of this.listeners) {
       try {
         await listener(envelope);
       } catch (error) {
+        if (options.durable) throw error;
         this.onListenerError(error, envelope);
       }
     }

@@ -321,7 +321,9 @@ export class SessionManager {
     session.history.push({ status, timestamp: Date.now() });
     session.history.splice(0, session.history.length - STATUS_HISTORY_LENGTH);
     if (status === 'FAILED') this.options.logger.warn({ session: name, reason }, 'session failed');
-    void this.options.bus.publish(name, 'session.status', { name, status, statuses: [...session.history] }, this.eventMe(session), session.metadata);
+    this.options.bus
+      .publish(name, 'session.status', { name, status, statuses: [...session.history] }, this.eventMe(session), session.metadata)
+      .catch((error: unknown) => this.options.logger.error({ err: error, session: name, status }, 'could not record a session status event'));
   }
 
   private eventMe(session: RunningSession): EventMe | null {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Generated, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 export interface SessionsTable {
   name: string;
@@ -89,9 +90,14 @@ export type StoreKind = 'sqlite' | 'postgres';
 // PostgreSQL returns BIGINT as text to avoid precision loss; our values are milliseconds, well inside 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function connect(options: { databaseUrl?: string; dataDir: string }): { db: Db; kind: StoreKind } {
+/** How long a query waits for a connection before it fails (and is answered 503) instead of hanging. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export function connect(options: { databaseUrl?: string; dataDir: string; logger?: Logger }): { db: Db; kind: StoreKind } {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // `application_name` names zapd's backends in pg_stat_activity; one given in the URL wins.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, application_name: 'zapd', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    survivingLostConnections(pool, options.logger);
     return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) }), kind: 'postgres' };
   }
   mkdirSync(options.dataDir, { recursive: true });
@@ -101,6 +107,25 @@ export function connect(options: { databaseUrl?: string; dataDir: string }): { d
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) }), kind: 'sqlite' };
+}
+
+/**
+ * A backend that goes away (pg_terminate_backend, a PostgreSQL restart, a dropped socket) makes its
+ * client emit 'error', and an EventEmitter's unheard 'error' ends the process. The pool re-emits the
+ * errors of idle clients; a checked-out client's would go unheard between two queries. So both get
+ * a listener: the broken client is dropped by the pool when it is released (it is no longer
+ * queryable), the query that was running on it fails and is answered 503, and the next query opens
+ * a new connection.
+ */
+function survivingLostConnections(pool: pg.Pool, logger: Logger | undefined): void {
+  const report = (error: Error) => logger?.warn({ err: error }, 'a PostgreSQL connection was lost; the next query reconnects');
+  pool.on('error', report);
+  pool.on('connect', (client) => {
+    // The pool's own listener (for idle clients) reports through the pool; this one covers the rest.
+    client.on('error', (error) => {
+      if (client.listenerCount('error') === 1) report(error);
+    });
+  });
 }
 
 const STATEMENT_CACHE_SIZE = 500;

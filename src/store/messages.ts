@@ -3,6 +3,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import { ackName, type HistoryBatch, type Message } from '../engine/dto.ts';
 import type { Db, Schema } from './database.ts';
 import { precompiled } from './precompiled.ts';
+import { textCodec, type TextCodec } from './text.ts';
 
 export interface MessageQuery {
   limit: number;
@@ -29,8 +30,9 @@ export function chatOf(message: Pick<Message, 'fromMe' | 'from' | 'to'>): string
   return message.fromMe ? message.to : message.from;
 }
 
-function messageRow(session: string, message: Message, payload = JSON.stringify(message)) {
-  return { session, chat_id: chatOf(message), id: message.id, from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload, raw: '' };
+/** The payload keeps every character exactly (it is JSON); the key columns go through the codec. */
+function messageRow(text: TextCodec, session: string, message: Message, payload = JSON.stringify(message)) {
+  return { session, chat_id: text.store(chatOf(message)), id: text.store(message.id), from_me: message.fromMe ? 1 : 0, timestamp: message.timestamp, ack: message.ack, payload, raw: '' };
 }
 
 /** The ack column is the truth: acks raise it alone, without rewriting the payload. */
@@ -148,7 +150,7 @@ export class MessageRepository {
 
   /** Inserts or replaces a message, and moves its chat to the top. Runs in the caller's transaction. */
   static async save(db: Db, session: string, message: Message): Promise<void> {
-    const row = messageRow(session, message);
+    const row = messageRow(textCodec(db), session, message);
     await upsertMessage(db, row);
     await (message.fromMe ? touchChatFromMe : touchChatIncoming)(db, { session, id: row.chat_id, last_message_at: message.timestamp });
   }
@@ -158,11 +160,12 @@ export class MessageRepository {
    * a stored message nor moves a chat's last activity back.
    */
   static async saveHistory(db: Db, session: string, batch: HistoryBatch): Promise<void> {
+    const text = textCodec(db);
     // A phone's history can be tens of thousands of messages: rows go in by the hundred.
     for (let start = 0; start < batch.messages.length; start += HISTORY_ROWS_PER_INSERT) {
       await db
         .insertInto('messages')
-        .values(batch.messages.slice(start, start + HISTORY_ROWS_PER_INSERT).map((message) => messageRow(session, message)))
+        .values(batch.messages.slice(start, start + HISTORY_ROWS_PER_INSERT).map((message) => messageRow(text, session, message)))
         .onConflict((conflict) => conflict.columns(['session', 'chat_id', 'id']).doNothing())
         .execute();
     }
@@ -175,10 +178,10 @@ export class MessageRepository {
       const lastMessageAt = Math.max(chat.conversationTimestamp, latest.get(chat.id) ?? 0);
       await db
         .insertInto('chats')
-        .values({ session, id: chat.id, name: chat.name, last_message_at: lastMessageAt, unread_count: chat.unreadCount, archived: chat.archived ? 1 : 0, pinned: chat.pinned ? 1 : 0 })
+        .values({ session, id: text.store(chat.id), name: text.storeNullable(chat.name), last_message_at: lastMessageAt, unread_count: chat.unreadCount, archived: chat.archived ? 1 : 0, pinned: chat.pinned ? 1 : 0 })
         .onConflict((conflict) =>
           conflict.columns(['session', 'id']).doUpdateSet((eb) => ({
-            name: eb.fn.coalesce('chats.name', eb.val(chat.name)),
+            name: eb.fn.coalesce('chats.name', eb.val(text.storeNullable(chat.name))),
             last_message_at: eb.case().when('chats.last_message_at', '<', lastMessageAt).then(lastMessageAt).else(eb.ref('chats.last_message_at')).end(),
           })),
         )
@@ -188,7 +191,8 @@ export class MessageRepository {
 
   /** Raises a stored message's ack (acks only ever go up: a late DEVICE never undoes READ). */
   static async ack(db: Db, session: string, chatId: string, id: string, ack: number): Promise<void> {
-    await raiseAck(db, { session, chat_id: chatId, id, ack });
+    const text = textCodec(db);
+    await raiseAck(db, { session, chat_id: text.store(chatId), id: text.store(id), ack });
   }
 
   async list(session: string, chatId: string, query: MessageQuery): Promise<Message[]> {
@@ -204,7 +208,7 @@ export class MessageRepository {
     const filters = { fromMe: query.fromMe !== undefined, gte: query.timestampGte !== undefined, lte: query.timestampLte !== undefined, deep: query.offset >= DEEP_PAGE_OFFSET };
     const result = await pageQuery(filters)(this.db, {
       session,
-      chat_id: chatId,
+      chat_id: textCodec(this.db).store(chatId),
       from_me: query.fromMe ? 1 : 0,
       gte: query.timestampGte ?? 0,
       lte: query.timestampLte ?? 0,
@@ -215,16 +219,18 @@ export class MessageRepository {
   }
 
   async get(session: string, chatId: string, id: string): Promise<Message | undefined> {
-    const row = await this.db.selectFrom('messages').select(['payload', 'ack']).where('session', '=', session).where('chat_id', '=', chatId).where('id', '=', id).executeTakeFirst();
+    const text = textCodec(this.db);
+    const row = await this.db.selectFrom('messages').select(['payload', 'ack']).where('session', '=', session).where('chat_id', '=', text.store(chatId)).where('id', '=', text.store(id)).executeTakeFirst();
     return row ? parseMessage(row) : undefined;
   }
 
   async chats(session: string, paging: { limit: number; offset: number; sortBy: 'conversationTimestamp' | 'id' | 'name'; sortOrder: 'asc' | 'desc' }): Promise<ChatSummary[]> {
     const column = paging.sortBy === 'id' ? 'id' : paging.sortBy === 'name' ? 'name' : 'last_message_at';
     const rows = await this.db.selectFrom('chats').selectAll().where('session', '=', session).orderBy(column, paging.sortOrder).orderBy('id').limit(paging.limit).offset(paging.offset).execute();
+    const text = textCodec(this.db);
     return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
+      id: text.read(row.id),
+      name: text.readNullable(row.name),
       lastMessageAt: Number(row.last_message_at),
       unreadCount: row.unread_count,
       archived: row.archived === 1,
@@ -233,17 +239,18 @@ export class MessageRepository {
   }
 
   async clearChat(session: string, chatId: string): Promise<void> {
-    await this.db.deleteFrom('messages').where('session', '=', session).where('chat_id', '=', chatId).execute();
+    await this.db.deleteFrom('messages').where('session', '=', session).where('chat_id', '=', textCodec(this.db).store(chatId)).execute();
   }
 
   async deleteChat(session: string, chatId: string): Promise<void> {
+    const stored = textCodec(this.db).store(chatId);
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('messages').where('session', '=', session).where('chat_id', '=', chatId).execute();
-      await trx.deleteFrom('chats').where('session', '=', session).where('id', '=', chatId).execute();
+      await trx.deleteFrom('messages').where('session', '=', session).where('chat_id', '=', stored).execute();
+      await trx.deleteFrom('chats').where('session', '=', session).where('id', '=', stored).execute();
     });
   }
 
   async markChatRead(session: string, chatId: string): Promise<void> {
-    await this.db.updateTable('chats').set({ unread_count: 0 }).where('session', '=', session).where('id', '=', chatId).execute();
+    await this.db.updateTable('chats').set({ unread_count: 0 }).where('session', '=', session).where('id', '=', textCodec(this.db).store(chatId)).execute();
   }
 }

@@ -1,6 +1,7 @@
 import type { Db } from './database.ts';
 import { precompiled } from './precompiled.ts';
 import type { AuthStateChange, AuthStateRepository, SessionRepository, StoredSession } from './repositories.ts';
+import { retryWhileUnavailable } from './unavailable.ts';
 
 interface SessionRow {
   name: string;
@@ -107,7 +108,21 @@ const writeKey = precompiled<KeyAddress & { value: string }>((db, arg) =>
     .onConflict((conflict) => conflict.columns(['session', 'category', 'id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))),
 );
 
+/**
+ * Baileys reads and writes keys while it decrypts a received message, and a failure there loses the
+ * message's decryption for good; a lost connection is retried (every change here is idempotent).
+ */
 export function authStateRepository(db: Db): AuthStateRepository {
+  const repository = directAuthStateRepository(db);
+  return {
+    get: (session, category, ids) => retryWhileUnavailable(() => repository.get(session, category, ids)),
+    write: (session, changes) => retryWhileUnavailable(() => repository.write(session, changes)),
+    list: (session, category) => retryWhileUnavailable(() => repository.list(session, category)),
+    clear: (session) => retryWhileUnavailable(() => repository.clear(session)),
+  };
+}
+
+function directAuthStateRepository(db: Db): AuthStateRepository {
   return {
     async get(session, category, ids) {
       const found = new Map<string, string>();

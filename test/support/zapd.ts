@@ -29,6 +29,8 @@ export interface ZapdUnderTest {
 
 export interface Sandbox {
   simulator: RunningSimulator;
+  /** Where zapd keeps its store: `zapd.sqlite` in `dataDir`, or the PostgreSQL schema (also its connections' application_name). */
+  store: { backend: 'sqlite' | 'postgres'; dataDir: string; postgres?: { url: string; schema: string } };
   zapd: ZapdUnderTest;
   /** Creates a session, scans its QR as `phone`, and waits for WORKING. */
   linkSession(name: string, phone: string): Promise<void>;
@@ -43,8 +45,11 @@ export function storeBackends(): Array<'sqlite' | 'postgres'> {
   return process.env.ZAPD_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-/** A fresh schema on the CI PostgreSQL, and how to drop it. */
-export async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh schema on the CI PostgreSQL, and how to drop it. Connections made with the URL carry the
+ * schema's name as `application_name`, so a test can find exactly its own in pg_stat_activity.
+ */
+export async function freshPostgresUrl(): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
   const base = process.env.ZAPD_TEST_DATABASE_URL;
   if (!base) throw new Error('ZAPD_TEST_DATABASE_URL is not set');
   const schema = `zapd_test_${process.pid}_${Date.now().toString(36)}`;
@@ -54,8 +59,10 @@ export async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise
   await admin.end();
   const url = new URL(base);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  url.searchParams.set('application_name', schema);
   return {
     url: url.toString(),
+    schema,
     async drop() {
       const client = new pg.Client({ connectionString: base });
       await client.connect();
@@ -121,6 +128,7 @@ export async function startSandbox(backend: 'sqlite' | 'postgres' = 'sqlite', en
 
   return {
     simulator,
+    store: { backend, dataDir, ...(database ? { postgres: { url: database.url, schema: database.schema } } : {}) },
     zapd,
     waitForStatus,
     async admin<T>(method: string, path: string, body?: unknown) {

@@ -18,7 +18,13 @@ export interface StoredAuthState {
    * the Signal session able to decrypt the message again when WhatsApp redelivers it.
    */
   defer(): void;
+  /** Writes what was deferred; on failure it stays deferred (for `discard`) and the error is thrown. */
   flush(): Promise<void>;
+  /**
+   * Forgets the deferred writes, in memory too, so Baileys reads the stored keys again: the
+   * messages they came from were not acknowledged and WhatsApp will deliver them again.
+   */
+  discard(): void;
 }
 
 function serialize(value: unknown): string {
@@ -92,7 +98,19 @@ export async function loadAuthState(repository: AuthStateRepository, session: st
     async flush() {
       const pending = deferred;
       deferred = undefined;
-      if (pending && pending.size > 0) await repository.write(session, [...pending.values()]);
+      if (!pending || pending.size === 0) return;
+      try {
+        await repository.write(session, [...pending.values()]);
+      } catch (error) {
+        // Writes deferred meanwhile are newer than these.
+        deferred = new Map([...pending, ...(deferred ?? [])]);
+        throw error;
+      }
+    },
+    discard() {
+      const pending = deferred;
+      deferred = undefined;
+      for (const key of pending?.keys() ?? []) cache.delete(key);
     },
   };
 }

@@ -2,10 +2,10 @@ import makeWASocket, { Browsers, DisconnectReason, WA_CERT_DETAILS } from 'baile
 import type { ConnectionState, WASocket } from 'baileys';
 import type { Logger } from 'pino';
 import type { Message } from '../dto.ts';
-import type { AccountInfo, Engine, EngineOptions, OutgoingContent, SendOptions } from '../types.ts';
+import type { AccountInfo, Engine, EngineListener, EngineOptions, OutgoingContent, SendOptions } from '../types.ts';
 import { loadAuthState, type StoredAuthState } from './auth-state.ts';
 import { mediaTrust, type MediaTrust } from './media-trust.ts';
-import { wireEvents } from './events.ts';
+import { NotRecordedError, wireEvents } from './events.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import type { GroupEngine } from '../groups.ts';
 import type { DirectoryEngine, ProfileEngine } from '../profile.ts';
@@ -62,6 +62,10 @@ export class BaileysEngine implements Engine {
   private auth: StoredAuthState | undefined;
   private running = false;
   private failedAttempts = 0;
+  /** Connections dropped in a row because a received message could not be recorded (slows reconnects). */
+  private unrecordedStreak = 0;
+  /** The listener for events nothing waits on: failures to record them are logged here. */
+  private readonly listener: EngineListener;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private credsWrites: Promise<void> = Promise.resolve();
   /** Set once the phone logged this device out: no credential save may follow the clear. */
@@ -75,6 +79,10 @@ export class BaileysEngine implements Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
+    this.listener = {
+      ...options.listener,
+      event: (name, payload) => options.listener.event(name, payload).catch((error: unknown) => this.logger.error({ err: error, event: name }, 'could not record an event')),
+    };
     this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
     this.labelBook = new LabelBook(options.session, options.authState);
     Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook), channelVerbs(() => this.openSocket(), options.session, options.authState, () => this.meId()));
@@ -198,10 +206,11 @@ export class BaileysEngine implements Engine {
 
   /** Holds Baileys' outgoing frames while a received message is not yet recorded (see OutgoingGate). */
   private gateOutgoingFrames(socket: WASocket): OutgoingGate {
-    const gate = new OutgoingGate({
+    const gate: OutgoingGate = new OutgoingGate({
       onHold: () => this.auth?.defer(),
       onDrained: async () => {
-        await this.auth?.flush().catch((error: unknown) => this.logger.error({ err: error }, 'could not save Signal keys'));
+        // Acks must not go out ahead of the Signal keys that decrypt their messages again.
+        await this.auth?.flush().catch((error: unknown) => this.abandonConnection(socket, gate, error));
       },
     });
     const transport = (socket.ws as unknown as { socket: { send(data: unknown, callback?: (error?: Error) => void): void } | null }).socket;
@@ -264,17 +273,29 @@ export class BaileysEngine implements Engine {
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not save credentials'));
     });
     wireEvents(socket, {
-      listener,
+      listener: this.listener,
+      record: (name, payload) =>
+        listener.event(name, payload).catch((error: unknown) => {
+          throw new NotRecordedError(error);
+        }),
       recent: this.recent,
       me: () => this.meId(),
       meLid: () => socket.user?.lid ?? this.auth?.state.creds.me?.lid,
       logger: this.logger,
       media: this.options.media,
-      recorded: (id) => gate.release(id),
+      recorded: (id) => {
+        if (gate.isHolding(id)) this.unrecordedStreak = 0;
+        gate.release(id);
+      },
+      notRecorded: (id, error) => {
+        // Only a message WhatsApp waits to hear back about is delivered again (not our own sends).
+        if (gate.isHolding(id)) this.abandonConnection(socket, gate, error);
+        else this.logger.error({ err: error, id }, 'could not record a message');
+      },
       presences: this.presenceBook,
       ...(this.mediaTrust ? { downloadOptions: this.mediaTrust.downloadOptions } : {}),
     });
-    this.labelBook.wire(socket, listener);
+    this.labelBook.wire(socket, this.listener);
     socket.ev.on('connection.update', (update) => {
       if (socket !== this.socket) return;
       this.onConnectionUpdate(socket, update);
@@ -282,7 +303,7 @@ export class BaileysEngine implements Engine {
   }
 
   private onConnectionUpdate(socket: WASocket, update: Partial<ConnectionState>): void {
-    const { listener } = this.options;
+    const { listener } = this;
     const state = connectionState(update);
     if (state) void listener.event('state.change', { state });
     if (update.qr) {
@@ -318,10 +339,24 @@ export class BaileysEngine implements Engine {
       return;
     }
     // 515 is WhatsApp asking for a fresh connection right after pairing: not a failure.
-    const delay = code === DisconnectReason.restartRequired ? 0 : reconnectDelay(this.failedAttempts++);
+    const delay = code === DisconnectReason.restartRequired ? 0 : reconnectDelay(this.failedAttempts++ + this.unrecordedStreak);
     this.logger.info({ code, delay }, 'connection closed; reconnecting');
     this.options.listener.status('STARTING');
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /**
+   * A received message could not be recorded (or the keys to decrypt it again could not be saved):
+   * nothing held may go out, since its ack is among the held frames. The connection is dropped
+   * instead, the deferred Signal keys forgotten, and the next connection gets the message again.
+   */
+  private abandonConnection(socket: WASocket, gate: OutgoingGate, error: unknown): void {
+    if (socket !== this.socket) return;
+    this.unrecordedStreak += 1;
+    this.logger.error({ err: error }, 'a received message could not be recorded; reconnecting so that WhatsApp delivers it again');
+    gate.abandon();
+    this.auth?.discard();
+    socket.end(error instanceof Error ? error : new Error(String(error)));
   }
 
   private account(socket: WASocket): AccountInfo | undefined {

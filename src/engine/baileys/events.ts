@@ -5,6 +5,7 @@ import { decryptPollVote, downloadMediaMessage, jidNormalizedUser, WAMessageStub
 import { proto } from 'baileys';
 import type { WAMessage, WAMessageKey, WASocket } from 'baileys';
 import type { Logger } from 'pino';
+import type { EventName } from '../../events/bus.ts';
 import { HISTORY_EVENT, type HistoryBatch, type MediaInfo, type MessageDestination } from '../dto.ts';
 import type { EngineListener, MediaSink } from '../types.ts';
 import { serializeMessageId, toWahaChatId } from './jids.ts';
@@ -12,8 +13,19 @@ import { endpoints, mediaContent, toWahaAck, toWahaMessage, toWahaReaction } fro
 import type { PresenceBook } from './profile.ts';
 import type { RecentMessages } from './recent-messages.ts';
 
+/** A received message's events could not be recorded: it must not be acknowledged to WhatsApp. */
+export class NotRecordedError extends Error {
+  constructor(cause: unknown) {
+    super(`the message could not be recorded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'NotRecordedError';
+  }
+}
+
 export interface EventContext {
+  /** For events nothing waits on: a failure to record one is logged, never thrown. */
   listener: EngineListener;
+  /** For the events of a received message: resolves once recorded, else rejects with NotRecordedError. */
+  record(name: EventName, payload: unknown): Promise<void>;
   recent: RecentMessages;
   me(): string;
   /** Our own LID (`123@lid`), when WhatsApp has told us. */
@@ -24,6 +36,8 @@ export interface EventContext {
   downloadOptions?: RequestInit;
   /** Told when a received message has been recorded, so its acknowledgement may go out. */
   recorded(id: string): void;
+  /** Told when it could not be: its acknowledgement must never go out. */
+  notRecorded(id: string, error: NotRecordedError): void;
   presences: PresenceBook;
 }
 
@@ -72,8 +86,15 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
       }
       reported = reported
         .then(() => report(message))
-        .catch((error: unknown) => context.logger.error({ err: error }, 'could not report a message'))
-        .finally(() => context.recorded(id));
+        .then(
+          () => context.recorded(id),
+          (error: unknown) => {
+            if (error instanceof NotRecordedError) return context.notRecorded(id, error);
+            // A message we cannot make sense of would fail the same way when delivered again.
+            context.logger.error({ err: error }, 'could not report a message');
+            context.recorded(id);
+          },
+        );
     }
   });
 
@@ -104,12 +125,12 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
   async function report(message: WAMessage): Promise<void> {
     const me = context.me();
     const reaction = toWahaReaction(message, me);
-    if (reaction) await listener.event('message.reaction', reaction);
+    if (reaction) await context.record('message.reaction', reaction);
     if (message.message?.pollUpdateMessage) await onPollVote(message, context);
     // A message WhatsApp delivered but this device could not decrypt yet ("Waiting for this
     // message"); the sender is asked to retry, and the real message follows under the same id.
     if (!message.message && message.messageStubType === WAMessageStubType.CIPHERTEXT && !message.key?.fromMe) {
-      await listener.event('message.waiting', toWahaMessage(message, { me, source: 'app' }));
+      await context.record('message.waiting', toWahaMessage(message, { me, source: 'app' }));
       return;
     }
     if (isSilent(message)) return;
@@ -117,7 +138,7 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
     const media = message.key?.fromMe ? undefined : await fetchMedia(socket, message, context);
     const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}) });
     // Published together so both are recorded in one transaction, still in this order.
-    await Promise.all([listener.event('message.any', payload), ...(message.key?.fromMe ? [] : [listener.event('message', payload)])]);
+    await Promise.all([context.record('message.any', payload), ...(message.key?.fromMe ? [] : [context.record('message', payload)])]);
   }
 
   // Baileys keeps the server's ack to itself; it is WAHA's SERVER (1) step between PENDING and DEVICE.
@@ -268,7 +289,7 @@ async function onPollVote(message: WAMessage, context: EventContext): Promise<vo
   const secret = poll?.message?.messageContextInfo?.messageSecret;
   const creation = poll?.message?.pollCreationMessage ?? poll?.message?.pollCreationMessageV2 ?? poll?.message?.pollCreationMessageV3;
   if (!poll || !secret || !creation || !update.vote) {
-    await context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
+    await context.record('poll.vote.failed', { vote, poll: destination(pollKey, me) });
     return;
   }
   // Clients disagree on whether a poll's creator and voter are named by phone number or by LID,
@@ -281,10 +302,11 @@ async function onPollVote(message: WAMessage, context: EventContext): Promise<vo
     vote.selectedOptions = (creation.options ?? [])
       .map((option) => option.optionName ?? '')
       .filter((name) => chosen.has(createHash('sha256').update(name).digest('hex')));
-    await context.listener.event('poll.vote', { vote, poll: destination(pollKey, me) });
   } catch (error) {
     context.logger.warn({ err: error }, 'could not decrypt a poll vote');
-    await context.listener.event('poll.vote.failed', { vote, poll: destination(pollKey, me) });
+    await context.record('poll.vote.failed', { vote, poll: destination(pollKey, me) });
+    return;
   }
+  await context.record('poll.vote', { vote, poll: destination(pollKey, me) });
 }
 

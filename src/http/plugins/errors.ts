@@ -3,6 +3,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.ts';
+import { isStoreUnavailable } from '../../store/unavailable.ts';
+
+/** Seconds a client is told to wait after the database was out of reach; pools reconnect at once. */
+const STORE_RETRY_AFTER_SECONDS = 1;
 
 export function errorBody(statusCode: number, message: string) {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
@@ -25,6 +29,10 @@ export async function registerErrorHandling(app: FastifyInstance): Promise<void>
     if (error.validation) return reply.code(400).send(errorBody(400, validationMessage(error)));
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody(status, error.message));
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'the database was unavailable');
+      return reply.code(503).header('retry-after', String(STORE_RETRY_AFTER_SECONDS)).send(errorBody(503, 'The database is unavailable for a moment; retry shortly'));
+    }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(errorBody(500, 'Internal server error; see the server log'));
   });
