@@ -1,7 +1,8 @@
 // Everything the simulated network remembers: accounts, their devices' public Signal keys, queued
 // stanzas for offline devices, app-state patches, profiles and block lists. Plain JSON (binary as
 // base64) so it can be saved to a file and loaded back after a restart.
-import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Curve, signedKeyPair } from 'baileys';
 import type { HistoryChatRecord } from './history.ts';
 
@@ -182,7 +183,13 @@ export class SimulatorState {
     if (!this.file || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.saveNow();
+      // A failed save (disk full, folder removed) is reported and retried at the next change; thrown
+      // from a timer it ended the whole process, zapd included in the sandbox.
+      try {
+        this.saveNow();
+      } catch (error) {
+        process.stderr.write(`simulator: could not save its state to ${this.file}: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
     }, 200);
   }
 
@@ -191,6 +198,7 @@ export class SimulatorState {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     const temporary = `${this.file}.tmp`;
+    mkdirSync(dirname(this.file), { recursive: true });
     writeFileSync(temporary, JSON.stringify(this.data));
     renameSync(temporary, this.file);
   }

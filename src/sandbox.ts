@@ -1,20 +1,20 @@
 // `npm run sandbox`: the WhatsApp network simulator and zapd in one process, ready to scan.
-// zapd is pointed at the simulator exactly as a user would do by hand: ZAPD_WA_URL plus the
-// simulator's root key as the trust anchor.
+// zapd is pointed at the simulator exactly as a user would do by hand: ZAPD_WA_URL alone, so zapd
+// reads the simulator's trust root and its TLS certificate (for media) from the admin API. Passing
+// the root key as well made zapd skip that read, and every media upload failed on the certificate.
+import { join } from 'node:path';
 import { startSimulator } from '../sim/index.ts';
 import { loadConfig } from './config.ts';
 import { applyProcessSettings, startServer } from './server.ts';
 
+// The simulator's state lives beside zapd's, under ZAPD_DATA_DIR.
+const dataDir = loadConfig(process.env).dataDir;
 const simulator = await startSimulator({
   port: Number(process.env.SIM_PORT ?? 7700),
   seed: process.env.SIM_SEED ?? 'zapd-sandbox',
-  stateFile: process.env.SIM_STATE_FILE ?? '.zapd/simulator-state.json',
+  stateFile: process.env.SIM_STATE_FILE ?? join(dataDir, 'simulator-state.json'),
 });
-const config = loadConfig({
-  ...process.env,
-  ZAPD_WA_URL: simulator.wsUrl,
-  ZAPD_WA_ROOT_KEY: Buffer.from(simulator.rootPublicKey).toString('base64'),
-});
+const config = loadConfig({ ...process.env, ZAPD_WA_URL: simulator.wsUrl });
 applyProcessSettings(config);
 const server = await startServer(config);
 

@@ -28,8 +28,13 @@ export async function freePort(): Promise<number> {
  * Spawns `src/main.ts` with `env` (PORT defaults to 0: the OS picks, and the URL is read from what
  * zapd prints) and waits until it listens. `echo` also streams the child's output to this process.
  */
-export async function startZapdProcess(env: Record<string, string>, options: { timeoutMs?: number; echo?: boolean } = {}): Promise<ZapdProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export async function startZapdProcess(
+  env: Record<string, string>,
+  options: { timeoutMs?: number; echo?: boolean; entry?: string; ready?: RegExp } = {},
+): Promise<ZapdProcess> {
+  // `ready` finds the URL in the output once the process serves it; its first group is the URL.
+  const ready = options.ready ?? /listening on (http:\/\/\S+)/;
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ZAPD_HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,7 +65,7 @@ export async function startZapdProcess(env: Record<string, string>, options: { t
       reject(new Error(`${why}; its output:\n${output || '(nothing)'}`));
     };
     const poll = setInterval(() => {
-      const printed = /listening on (http:\/\/\S+)/.exec(output);
+      const printed = ready.exec(output);
       if (!printed?.[1]) return;
       url = printed[1];
       clearInterval(poll);
