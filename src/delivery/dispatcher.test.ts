@@ -107,10 +107,12 @@ test('a fast receiver keeps its pace beside a slow and a failing one, all three 
   const store = await openStore({ dataDir, logger: pino({ level: 'silent' }) });
   let slowInFlight = 0;
   let slowMostInFlight = 0;
+  let slowDelivered = 0;
   const slow = await listen((respond) => {
     slowMostInFlight = Math.max(slowMostInFlight, ++slowInFlight);
     setTimeout(() => {
       slowInFlight -= 1;
+      slowDelivered += 1;
       respond();
     }, 100);
   });
@@ -141,13 +143,15 @@ test('a fast receiver keeps its pace beside a slow and a failing one, all three 
       dispatcher.wake(rows.map((row) => row.lane));
       if (index % 64 === 63) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    while (fastArrivals < chats * perChat && performance.now() - startedAt < 6_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (fastArrivals < chats * perChat && performance.now() - startedAt < 12_000) await new Promise((resolve) => setTimeout(resolve, 20));
     const fastSeconds = (performance.now() - startedAt) / 1000;
+    const slowDoneWhenFastFinished = slowDelivered;
     // The slow receiver needs 100 ms per event over its share of the slots (about 10), some 15 s for
     // these 1,536; the failing one 2 s per event and chat. Held back by them, the fast one had about
-    // 1,200 after 10 s.
+    // 1,200 after 10 s. The measure is relative, not a stopwatch, so a busy machine does not fail it:
+    // the fast receiver must be done while the slow one still has most of its events to go.
     assert.equal(fastArrivals, chats * perChat, `the fast receiver had ${fastArrivals} of ${chats * perChat} after ${fastSeconds.toFixed(1)} s`);
-    assert.ok(fastSeconds < 4, `the fast receiver took ${fastSeconds.toFixed(1)} s`);
+    assert.ok(slowDoneWhenFastFinished < (chats * perChat) / 2, `the fast receiver finished after the slow one had ${slowDoneWhenFastFinished} (${fastSeconds.toFixed(1)} s)`);
     assert.ok(slowMostInFlight <= 24, `the slow receiver held ${slowMostInFlight} of 32 slots`);
   } finally {
     await dispatcher.stop();
