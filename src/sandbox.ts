@@ -1,10 +1,14 @@
 // `npm run sandbox`: the WhatsApp network simulator and zapd in one process, ready to scan.
 // zapd is pointed at the simulator exactly as a user would do by hand: ZAPD_WA_URL plus the
 // simulator's root key as the trust anchor.
+import pino from 'pino';
 import { startSimulator } from '../sim/index.ts';
+import { installConsoleGuard } from './runtime/console-guard.ts';
 import { loadConfig } from './config.ts';
 import { applyProcessSettings, startServer } from './main.ts';
 
+// Before the simulator: its virtual contacts run libsignal too (see console-guard.ts).
+installConsoleGuard(pino({ level: loadConfig().logLevel }));
 const simulator = await startSimulator({
   port: Number(process.env.SIM_PORT ?? 7700),
   seed: process.env.SIM_SEED ?? 'zapd-sandbox',
