@@ -4,6 +4,7 @@ import type { RouteDeps } from './deps.ts';
 import { foldDialect } from './dialect.ts';
 import { registerApiKeyAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { registerInputGuard } from './plugins/input-guard.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { routePlugins } from './routes/index.ts';
 import { ErrorResponse } from './schemas/common.ts';
@@ -23,6 +24,7 @@ export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<Fa
   await registerOpenApi(app, deps.config.version);
   await app.register(websocket);
   app.addSchema(ErrorResponse);
+  await registerInputGuard(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.increment('zapd_http_requests_total', 'HTTP requests by route and status', { method: request.method, route, status: String(reply.statusCode) });
