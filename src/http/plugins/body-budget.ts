@@ -17,10 +17,14 @@ export interface BodyBudget {
   inFlight(): number;
 }
 
-function refusal(reply: FastifyReply, limitBytes: number): AppError {
+/**
+ * A declared body that is refused is read and discarded by Node once the answer is out (it is
+ * bounded by its length, and nothing of it is kept), so the client, still sending, gets the answer
+ * on an open connection. A chunked body has no end we know of: that connection is closed instead.
+ */
+function refusal(reply: FastifyReply, limitBytes: number, closeConnection: boolean): AppError {
   reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-  // The client may still be sending a large body we will not read: end the connection after the answer.
-  reply.header('connection', 'close');
+  if (closeConnection) reply.header('connection', 'close');
   const megabytes = Math.round(limitBytes / (1024 * 1024));
   return new AppError(503, `The server is receiving as much request data as it holds at once (${megabytes} MB); retry in ${RETRY_AFTER_SECONDS} seconds`);
 }
@@ -47,7 +51,7 @@ export function registerBodyBudget(app: FastifyInstance, limitBytes: number): Bo
   app.addHook('onRequest', async (request, reply) => {
     const declared = Number(request.headers['content-length']);
     if (!Number.isSafeInteger(declared) || declared <= 0) return;
-    if (!share(reply)(declared)) throw refusal(reply, limitBytes);
+    if (!share(reply)(declared)) throw refusal(reply, limitBytes, false);
   });
 
   // A chunked body declares no length: its bytes are counted as they arrive.
@@ -57,7 +61,7 @@ export function registerBodyBudget(app: FastifyInstance, limitBytes: number): Bo
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done: TransformCallback) {
         if (!take(chunk.length)) {
-          done(refusal(reply, limitBytes));
+          done(refusal(reply, limitBytes, true));
           return;
         }
         done(null, chunk);
