@@ -15,6 +15,7 @@ interface SchemaNode {
   oneOf?: SchemaNode[];
   allOf?: SchemaNode[];
   properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
 }
 
 type NumericKind = 'integer' | 'number';
@@ -84,11 +85,37 @@ function checkBody(value: unknown, path: string, depth: number): void {
   }
 }
 
+/**
+ * JSON bodies are coerced too: `{"offset": "0x10"}` became 16. Strings where the schema wants a
+ * number get the same test as the URL's. The walk follows the schema, so it is as deep as the DTO.
+ */
+function checkBodyNumbers(value: unknown, schema: SchemaNode | undefined, path: string): void {
+  if (!schema) return;
+  const kind = numericKind(schema);
+  if (kind && typeof value === 'string') {
+    checkNumeric(path, value, kind);
+    return;
+  }
+  const shapes = [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
+  if (Array.isArray(value)) {
+    for (const shape of shapes) if (shape.items) value.forEach((item, index) => checkBodyNumbers(item, shape.items, `${path}[${index}]`));
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const shape of shapes) {
+    for (const [key, property] of Object.entries(shape.properties ?? {})) {
+      if (key in value) checkBodyNumbers((value as Record<string, unknown>)[key], property, `${path}.${key}`);
+    }
+  }
+}
+
 export function checkRequestInput(request: FastifyRequest): void {
   const schema = request.routeOptions.schema;
   checkUrlPart('params', request.params, schema?.params);
   checkUrlPart('querystring', request.query, schema?.querystring);
-  if (request.body !== undefined) checkBody(request.body, 'body', 0);
+  if (request.body === undefined) return;
+  checkBody(request.body, 'body', 0);
+  checkBodyNumbers(request.body, schema?.body as SchemaNode | undefined, 'body');
 }
 
 export async function registerInputGuard(app: FastifyInstance): Promise<void> {
