@@ -15,6 +15,7 @@ import { startMediaServer } from './media.ts';
 import { createTrustChain } from './transport/certificates.ts';
 import { createTlsCredentials } from './transport/tls.ts';
 import { VirtualContacts } from './virtual-contacts.ts';
+import { installConsoleGuard } from '../src/runtime/console-guard.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -39,6 +40,8 @@ export interface RunningSimulator {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   const logger = pino({ level: options.logLevel ?? 'silent', name: 'sim' });
+  // The virtual contacts are real Baileys clients: libsignal's console output carries their keys.
+  installConsoleGuard(logger);
   const trust = createTrustChain(options.seed);
   const state = new SimulatorState(options.stateFile);
   const network = new Network(state, trust, logger);

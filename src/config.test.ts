@@ -81,3 +81,18 @@ test('bad values fail with a message that names the variable', () => {
     assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.message.includes(mentions), JSON.stringify(env));
   }
 });
+
+test('request and WebSocket bounds: defaults, overrides and bad values', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.maxBodyBytesInFlight, 160 * 1024 * 1024);
+  assert.equal(defaults.wsMaxBufferedBytes, 8 * 1024 * 1024);
+  assert.equal(defaults.wsAllowedOrigins, undefined);
+  const set = loadConfig({ ZAPD_MAX_BODY_BYTES_IN_FLIGHT: '0', ZAPD_WS_MAX_BUFFERED_BYTES: '65536', ZAPD_WS_ALLOWED_ORIGINS: 'https://App.Example.com/, http://localhost:5173' });
+  assert.equal(set.maxBodyBytesInFlight, 0);
+  assert.equal(set.wsMaxBufferedBytes, 65536);
+  assert.deepEqual(set.wsAllowedOrigins, ['https://app.example.com', 'http://localhost:5173']);
+  assert.throws(() => loadConfig({ ZAPD_MAX_BODY_BYTES_IN_FLIGHT: '1e9' }), ConfigError);
+  assert.throws(() => loadConfig({ ZAPD_WS_MAX_BUFFERED_BYTES: '-1' }), ConfigError);
+  assert.throws(() => loadConfig({ ZAPD_WS_ALLOWED_ORIGINS: 'app.example.com' }), ConfigError);
+  assert.throws(() => loadConfig({ ZAPD_WS_ALLOWED_ORIGINS: 'https://app.example.com/path' }), ConfigError);
+});

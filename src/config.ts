@@ -34,6 +34,12 @@ export interface Config {
   mediaLifetimeSeconds: number;
   /** Stack traces name TypeScript lines (ZAPD_SOURCE_MAPS); off by default, see applyProcessSettings. */
   sourceMappedStackTraces: boolean;
+  /** Request-body bytes all requests together may hold at once (ZAPD_MAX_BODY_BYTES_IN_FLIGHT); 0 = no bound. */
+  maxBodyBytesInFlight: number;
+  /** A WebSocket client with more than this many bytes queued to it is disconnected (ZAPD_WS_MAX_BUFFERED_BYTES). */
+  wsMaxBufferedBytes: number;
+  /** Origins a browser may open /ws from (ZAPD_WS_ALLOWED_ORIGINS); unset allows any. */
+  wsAllowedOrigins?: string[];
   version: string;
 }
 
@@ -72,6 +78,27 @@ function urlAllowlist(env: Env): UrlAllowlist {
     if (error instanceof AllowlistError) throw new ConfigError(`ZAPD_MEDIA_URL_ALLOWLIST: ${error.message}`);
     throw error;
   }
+}
+
+function byteCount(env: Env, names: string[], fallback: number): number {
+  const text = first(env, names);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) throw new ConfigError(`${names[0]} must be a whole number of bytes, got '${text}'`);
+  return value;
+}
+
+/** `https://app.example.com, http://localhost:5173/` → normalised origins (scheme://host[:port], lower case). */
+export function parseOrigins(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const origins = text
+    .split(',')
+    .map((origin) => origin.trim().toLowerCase().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`ZAPD_WS_ALLOWED_ORIGINS holds '${origin}', which is not an origin like https://app.example.com`);
+  }
+  return origins;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -120,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
   const apiKey = first(env, ['ZAPD_API_KEY', 'WHATSAPP_API_KEY', 'WAHA_API_KEY']);
   const waRootKey = first(env, ['ZAPD_WA_ROOT_KEY']);
   const publicUrl = first(env, ['ZAPD_BASE_URL', 'WAHA_BASE_URL']);
+  const wsAllowedOrigins = parseOrigins(first(env, ['ZAPD_WS_ALLOWED_ORIGINS']));
   return {
     host: first(env, ['ZAPD_HOST', 'WHATSAPP_API_HOSTNAME']) ?? '0.0.0.0',
     port,
@@ -139,6 +167,10 @@ export function loadConfig(env: Env = process.env): Config {
     mediaUrlMaxBytes: Math.round(positiveNumber(env, ['ZAPD_MEDIA_URL_MAX_MB'], 64) * 1024 * 1024),
     mediaLifetimeSeconds,
     sourceMappedStackTraces: flag(env, ['ZAPD_SOURCE_MAPS'], false),
+    // Two bodies at the 80 MB body limit: a JSON body costs about three times its size while parsed.
+    maxBodyBytesInFlight: byteCount(env, ['ZAPD_MAX_BODY_BYTES_IN_FLIGHT'], 160 * 1024 * 1024),
+    wsMaxBufferedBytes: byteCount(env, ['ZAPD_WS_MAX_BUFFERED_BYTES'], 8 * 1024 * 1024),
+    ...(wsAllowedOrigins ? { wsAllowedOrigins } : {}),
     version: packageVersion(),
   };
 }

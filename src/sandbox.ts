@@ -3,12 +3,17 @@
 // reads the simulator's trust root and its TLS certificate (for media) from the admin API. Passing
 // the root key as well made zapd skip that read, and every media upload failed on the certificate.
 import { join } from 'node:path';
+import pino from 'pino';
 import { startSimulator } from '../sim/index.ts';
 import { loadConfig } from './config.ts';
+import { installConsoleGuard } from './runtime/console-guard.ts';
 import { applyProcessSettings, startServer } from './server.ts';
 
 // The simulator's state lives beside zapd's, under ZAPD_DATA_DIR.
-const dataDir = loadConfig(process.env).dataDir;
+const initial = loadConfig(process.env);
+// Before the simulator: its virtual contacts run libsignal too (see console-guard.ts).
+installConsoleGuard(pino({ level: initial.logLevel }));
+const dataDir = initial.dataDir;
 const simulator = await startSimulator({
   port: Number(process.env.SIM_PORT ?? 7700),
   seed: process.env.SIM_SEED ?? 'zapd-sandbox',

@@ -9,6 +9,7 @@ import { Outbox } from './delivery/outbox.ts';
 import { subscribeRecorder } from './delivery/recorder.ts';
 import { EventBus } from './events/bus.ts';
 import { buildApp } from './http/app.ts';
+import { installConsoleGuard } from './runtime/console-guard.ts';
 import { resolveApiKey } from './http/plugins/auth.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { MediaStorage } from './media/storage.ts';
@@ -22,6 +23,8 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel });
+  // libsignal prints Signal session records (private keys) with console.*; see console-guard.ts.
+  installConsoleGuard(logger);
   const store = await openStore({ dataDir: config.dataDir, logger, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const apiKey = resolveApiKey(config, logger);
   const bus = new EventBus(config.version, (error, event) => logger.error({ err: error, event: event.event }, 'event listener failed'));

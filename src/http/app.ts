@@ -3,7 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { RouteDeps } from './deps.ts';
 import { foldDialect } from './dialect.ts';
 import { registerApiKeyAuth } from './plugins/auth.ts';
+import { registerBodyBudget } from './plugins/body-budget.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { registerInputGuard } from './plugins/input-guard.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRequestParsing } from './plugins/request-parsing.ts';
 import { routePlugins } from './routes/index.ts';
@@ -27,6 +29,8 @@ export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<Fa
   await registerOpenApi(app, deps.config.version);
   await app.register(websocket);
   app.addSchema(ErrorResponse);
+  await registerInputGuard(app);
+  registerBodyBudget(app, deps.config.maxBodyBytesInFlight);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.increment('zapd_http_requests_total', 'HTTP requests by route and status', { method: request.method, route, status: String(reply.statusCode) });

@@ -5,6 +5,7 @@ import type { AuthStateRepository } from '../../store/repositories.ts';
 import type { Channel, ChannelEngine } from '../channels.ts';
 import type { Message } from '../dto.ts';
 import { toWahaMessage } from './message-mapper.ts';
+import { whatsappErrorCode } from './whatsapp-errors.ts';
 
 const CATEGORY = 'zapd';
 const ID = 'channels';
@@ -32,12 +33,13 @@ function toChannel(metadata: Metadata | null | undefined, key: string): Channel 
   };
 }
 
-/** WhatsApp answers an unknown channel with a GraphQL error carrying 404. */
+/** WhatsApp answers an unknown channel with a GraphQL error carrying 404, or an IQ's item-not-found. */
 async function lookup<T>(run: () => Promise<T>, key: string): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if ((error as { output?: { statusCode?: number } }).output?.statusCode === 404) throw notFound(`Channel '${key}' not found`);
+    const graphQlStatus = (error as { output?: { statusCode?: number } }).output?.statusCode;
+    if (graphQlStatus === 404 || whatsappErrorCode(error) === 404) throw notFound(`Channel '${key}' not found`);
     throw error;
   }
 }

@@ -18,6 +18,7 @@ import { PresenceBook, profileVerbs } from './profile.ts';
 import { Messaging } from './messaging.ts';
 import { OutgoingGate } from './outgoing-gate.ts';
 import { RecentMessages } from './recent-messages.ts';
+import { withApiErrors } from './whatsapp-errors.ts';
 
 const MAX_BACKOFF_MS = 30_000;
 const BASE_BACKOFF_MS = 500;
@@ -379,5 +380,6 @@ export class BaileysEngine implements Engine {
 }
 
 export function createBaileysEngine(options: EngineOptions): Engine {
-  return new BaileysEngine(options);
+  // WhatsApp's refusals (not a participant, item-not-found, …) leave as 4xx, not as 500s.
+  return withApiErrors(new BaileysEngine(options));
 }

@@ -126,6 +126,8 @@ export class Messaging {
   }
 
   async react(messageId: string, reaction: string): Promise<void> {
+    // There is no chat to read a bare id against: the reaction needs WAHA's full id.
+    if (!parseMessageId(messageId)) throw badRequest(`'${messageId}' is not a full message id (expected true_<chatId>_<id> or false_<chatId>_<id>)`);
     const key = resolveKey('', messageId);
     await this.context.socket().sendMessage(key.remoteJid ?? '', { react: { text: reaction, key } });
   }

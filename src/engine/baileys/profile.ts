@@ -1,5 +1,5 @@
 import type { WASocket } from 'baileys';
-import { badRequest, notImplemented } from '../../errors.ts';
+import { badRequest, notImplemented, unprocessable } from '../../errors.ts';
 import type { ChatPresence, DirectoryEngine, ProfileEngine } from '../profile.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 
@@ -25,6 +25,15 @@ function explainAppState(error: unknown): never {
   throw error;
 }
 
+/** Baileys resizes the picture (sharp, else jimp) before sending it; bytes that are no image fail there. */
+function explainUndecodableImage(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format|Input buffer|Could not find MIME|Unsupported MIME|corrupt|VipsForeignLoad|not a known file format|Invalid file signature/i.test(message)) {
+    throw unprocessable(`The file is not an image that can be read (JPEG, PNG or WebP): ${message}`);
+  }
+  throw error;
+}
+
 export function profileVerbs(socket: () => WASocket, presences: PresenceBook): ProfileEngine & DirectoryEngine {
   return {
     async profile() {
@@ -43,7 +52,7 @@ export function profileVerbs(socket: () => WASocket, presences: PresenceBook): P
       return (await socket().profilePictureUrl(toWhatsAppJid(chatId), 'image').catch(() => undefined)) ?? null;
     },
     async setPicture(chatId, image) {
-      await socket().updateProfilePicture(toWhatsAppJid(chatId), image);
+      await socket().updateProfilePicture(toWhatsAppJid(chatId), image).catch(explainUndecodableImage);
     },
     async removePicture(chatId) {
       await socket().removeProfilePicture(toWhatsAppJid(chatId));

@@ -8,6 +8,13 @@ export const ChatIdField = Type.String({
   maxLength: 128,
   description: 'Chat id: 123@c.us, 123@s.whatsapp.net, a bare number, 123-456@g.us, 123@lid or 123@newsletter (Wappfy: jid)',
 });
+/** sendText's cap, for every free text a message carries (captions, edits, previews). */
+export const TEXT_MAX = 65536;
+const Text = (minLength = 0) => Type.String({ ...(minLength ? { minLength } : {}), maxLength: TEXT_MAX });
+/** Titles, addresses and descriptions: short by nature, bounded so none can carry megabytes. */
+const ShortText = () => Type.String({ maxLength: 4096 });
+const UrlText = (minLength: number) => Type.String({ minLength, maxLength: 8192 });
+
 export const MessageIdField = Type.String({ minLength: 1, maxLength: 256, description: 'WAHA message id, e.g. true_123@c.us_3EB0ABCD' });
 
 export const FileSchema = Type.Object(
@@ -29,7 +36,7 @@ function chatRequest<T extends Record<string, TSchema>>(fields: T) {
 }
 
 export const SendTextBody = chatRequest({
-  text: Type.String({ minLength: 1, maxLength: 65536 }),
+  text: Text(1),
   reply_to: ReplyTo,
   linkPreview: Type.Optional(Type.Boolean({ default: true })),
   linkPreviewHighQuality: Type.Optional(Type.Boolean()),
@@ -38,14 +45,14 @@ export const SendTextBody = chatRequest({
 export const SendTextQuery = Type.Object({
   session: Type.Optional(SessionField),
   phone: Type.String({ minLength: 3, description: 'Phone number or chat id' }),
-  text: Type.String({ minLength: 1 }),
+  text: Text(1),
 });
-export const SendImageBody = chatRequest({ file: FileSchema, caption: Type.Optional(Type.String()), reply_to: ReplyTo, mentions: Mentions });
+export const SendImageBody = chatRequest({ file: FileSchema, caption: Type.Optional(Text()), reply_to: ReplyTo, mentions: Mentions });
 export const SendFileBody = SendImageBody;
 export const SendVoiceBody = chatRequest({ file: FileSchema, reply_to: ReplyTo, convert: Type.Optional(Type.Boolean()) });
 export const SendVideoBody = chatRequest({
   file: FileSchema,
-  caption: Type.Optional(Type.String()),
+  caption: Type.Optional(Text()),
   reply_to: ReplyTo,
   asNote: Type.Optional(Type.Boolean()),
   convert: Type.Optional(Type.Boolean()),
@@ -53,9 +60,9 @@ export const SendVideoBody = chatRequest({
 export const SendLocationBody = chatRequest({
   latitude: Type.Number({ minimum: -90, maximum: 90 }),
   longitude: Type.Number({ minimum: -180, maximum: 180 }),
-  title: Type.Optional(Type.String()),
-  address: Type.Optional(Type.String()),
-  url: Type.Optional(Type.String()),
+  title: Type.Optional(ShortText()),
+  address: Type.Optional(ShortText()),
+  url: Type.Optional(UrlText(0)),
   reply_to: ReplyTo,
 });
 export const VcardContact = Type.Union([
@@ -77,13 +84,13 @@ export const SendPollBody = chatRequest({
   }),
   reply_to: ReplyTo,
 });
-export const SendLinkPreviewBody = chatRequest({ url: Type.String({ minLength: 8 }), title: Type.String() });
+export const SendLinkPreviewBody = chatRequest({ url: UrlText(8), title: ShortText() });
 export const SendLinkCustomPreviewBody = chatRequest({
-  text: Type.String({ minLength: 1 }),
+  text: Text(1),
   preview: Type.Object({
-    url: Type.String({ minLength: 8 }),
-    title: Type.String(),
-    description: Type.Optional(Type.String()),
+    url: UrlText(8),
+    title: ShortText(),
+    description: Type.Optional(ShortText()),
     image: Type.Optional(FileSchema),
   }),
   reply_to: ReplyTo,
@@ -107,7 +114,7 @@ export const ReactionBody = Type.Object({
 });
 export const StarBody = chatRequest({ messageId: MessageIdField, star: Type.Boolean() });
 export const EditBody = Type.Object({
-  text: Type.String({ minLength: 1 }),
+  text: Text(1),
   linkPreview: Type.Optional(Type.Boolean()),
   linkPreviewHighQuality: Type.Optional(Type.Boolean()),
 });
