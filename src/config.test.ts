@@ -96,3 +96,22 @@ test('request and WebSocket bounds: defaults, overrides and bad values', () => {
   assert.throws(() => loadConfig({ ZAPD_WS_ALLOWED_ORIGINS: 'app.example.com' }), ConfigError);
   assert.throws(() => loadConfig({ ZAPD_WS_ALLOWED_ORIGINS: 'https://app.example.com/path' }), ConfigError);
 });
+
+test('basic auth for the dashboard and the docs: WAHA names, admin as the default user, off when unset', () => {
+  const none = loadConfig({});
+  assert.equal(none.dashboardAuth, undefined);
+  assert.equal(none.docsAuth, undefined);
+  assert.equal(none.metricsPublic, false);
+  const set = loadConfig({ WAHA_DASHBOARD_USERNAME: 'ops', WAHA_DASHBOARD_PASSWORD: 'p1', WHATSAPP_SWAGGER_PASSWORD: 'p2', ZAPD_METRICS_PUBLIC: 'true' });
+  assert.deepEqual(set.dashboardAuth, { username: 'ops', password: 'p1' });
+  assert.deepEqual(set.docsAuth, { username: 'admin', password: 'p2' });
+  assert.equal(set.metricsPublic, true);
+  assert.throws(() => loadConfig({ WAHA_DASHBOARD_USERNAME: 'ops' }), ConfigError);
+  assert.throws(() => loadConfig({ WHATSAPP_SWAGGER_USERNAME: 'a:b', WHATSAPP_SWAGGER_PASSWORD: 'p' }), ConfigError);
+});
+
+test('the API key in the sha512: form must be a whole SHA-512', () => {
+  const digest = 'ab'.repeat(64);
+  assert.equal(loadConfig({ WAHA_API_KEY: `sha512:${digest}` }).apiKey, `sha512:${digest}`);
+  assert.throws(() => loadConfig({ WAHA_API_KEY: 'sha512:abc' }), ConfigError);
+});

@@ -10,12 +10,25 @@ export interface WebhookDefaults {
   hmacKey?: string;
 }
 
+/** A user name and password that HTTP basic authentication asks for. */
+export interface BasicCredentials {
+  username: string;
+  password: string;
+}
+
 export interface Config {
   host: string;
   port: number;
   dataDir: string;
   databaseUrl?: string;
+  /** The global admin key: plaintext, or `sha512:<hex>` of it (WAHA's form). */
   apiKey?: string;
+  /** Basic auth for /dashboard (WAHA_DASHBOARD_USERNAME/PASSWORD); none when unset. */
+  dashboardAuth?: BasicCredentials;
+  /** Basic auth for /docs (WHATSAPP_SWAGGER_USERNAME/PASSWORD); none when unset. */
+  docsAuth?: BasicCredentials;
+  /** /metrics answers without a key (ZAPD_METRICS_PUBLIC); otherwise it needs an admin key. */
+  metricsPublic: boolean;
   logLevel: string;
   webhook?: WebhookDefaults;
   defaultEngine: string;
@@ -100,6 +113,23 @@ export function parseOrigins(text: string | undefined): string[] | undefined {
   }
   return origins;
 }
+/**
+ * Basic-auth credentials from a user name and a password variable. WAHA generates a password when
+ * none is set; zapd leaves the pages open instead (they are shells: every call they make needs a
+ * key), so only an explicit password turns basic auth on. The user name defaults to WAHA's 'admin'.
+ */
+function credentials(env: Env, usernames: string[], passwords: string[]): BasicCredentials | undefined {
+  const username = first(env, usernames);
+  const password = first(env, passwords);
+  if (!password) {
+    if (username) throw new ConfigError(`${usernames[0]} is set but ${passwords[0]} is not: set both, or neither`);
+    return undefined;
+  }
+  if (username?.includes(':')) throw new ConfigError(`${usernames[0]} must not contain ':' (basic auth separates the user name from the password with it)`);
+  return { username: username ?? 'admin', password };
+}
+
+const SHA512_KEY = /^sha512:[0-9a-f]{128}$/i;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -145,6 +175,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const apiKey = first(env, ['ZAPD_API_KEY', 'WHATSAPP_API_KEY', 'WAHA_API_KEY']);
+  if (apiKey?.toLowerCase().startsWith('sha512:') && !SHA512_KEY.test(apiKey)) {
+    throw new ConfigError('WAHA_API_KEY in the sha512: form must be sha512: followed by 128 hex digits (the SHA-512 of the key)');
+  }
+  const dashboardAuth = credentials(env, ['WAHA_DASHBOARD_USERNAME', 'ZAPD_DASHBOARD_USERNAME'], ['WAHA_DASHBOARD_PASSWORD', 'ZAPD_DASHBOARD_PASSWORD']);
+  const docsAuth = credentials(env, ['WHATSAPP_SWAGGER_USERNAME', 'ZAPD_DOCS_USERNAME'], ['WHATSAPP_SWAGGER_PASSWORD', 'ZAPD_DOCS_PASSWORD']);
   const waRootKey = first(env, ['ZAPD_WA_ROOT_KEY']);
   const publicUrl = first(env, ['ZAPD_BASE_URL', 'WAHA_BASE_URL']);
   const wsAllowedOrigins = parseOrigins(first(env, ['ZAPD_WS_ALLOWED_ORIGINS']));
@@ -154,6 +189,9 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: resolve(first(env, ['ZAPD_DATA_DIR']) ?? '.zapd'),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(apiKey ? { apiKey } : {}),
+    ...(dashboardAuth ? { dashboardAuth } : {}),
+    ...(docsAuth ? { docsAuth } : {}),
+    metricsPublic: flag(env, ['ZAPD_METRICS_PUBLIC'], false),
     logLevel,
     ...(hookUrl ? { webhook: { url: hookUrl, events: hookEvents, ...(hmacKey ? { hmacKey } : {}) } } : {}),
     defaultEngine,

@@ -11,6 +11,8 @@ import { EventBus } from './events/bus.ts';
 import { buildApp } from './http/app.ts';
 import { installConsoleGuard } from './runtime/console-guard.ts';
 import { resolveApiKey } from './http/plugins/auth.ts';
+import { keyRepository } from './keys/repository.ts';
+import { KeyService } from './keys/service.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { MediaStorage } from './media/storage.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -63,7 +65,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     return ['STOPPED', 'STARTING', 'SCAN_QR_CODE', 'WORKING', 'FAILED'].map((status) => [{ status }, counts.get(status) ?? 0]);
   });
   metrics.gauge('zapd_webhook_outbox_pending', 'Webhook deliveries waiting in the outbox', async () => [[{}, await outbox.pendingCount()]]);
-  const app = await buildApp({ config, store, logger, sessions, bus, mediaStorage, metrics, outbox, wakeDeliveries: () => dispatcher.wake(), apiKey, startedAt: Date.now() });
+  const keys = new KeyService({ repository: keyRepository(store.db), adminKey: apiKey, sessionExists: async (name) => (await store.sessions.get(name)) !== undefined });
+  const app = await buildApp({ config, store, logger, sessions, bus, mediaStorage, metrics, outbox, keys, wakeDeliveries: () => dispatcher.wake(), startedAt: Date.now() });
   await app.listen({ host: config.host, port: config.port });
   const { port } = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

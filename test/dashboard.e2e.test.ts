@@ -69,4 +69,29 @@ describe('dashboard', { skip: existsSync(CHROMIUM) || process.env.CI ? false : `
     await page.locator('#messages img.preview[src^="blob:"]').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: `${shots}chat.png`, fullPage: true });
   });
+
+  test('the keys panel creates a session key, shows it once, and revokes it', async () => {
+    await page.locator('#keys').waitFor();
+    await page.locator('#key-session').fill('web');
+    await page.locator('input[name="key-scope"][value="send"]').uncheck();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = page.locator('#key-created-value');
+    await waitFor('the new key', async () => (await shown.inputValue()).startsWith('key_'));
+    const key = await shown.inputValue();
+    const as = { 'x-api-key': key };
+    assert.equal((await sandbox.zapd.api('GET', '/api/sessions/web', undefined, as)).status, 200);
+    assert.equal((await sandbox.zapd.api('POST', '/api/sendText', { session: 'web', chatId: `${CONTACT}@c.us`, text: 'no' }, as)).status, 403, 'send was unticked');
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await shown.inputValue(), '', 'the key is gone from the page');
+    const listed = await sandbox.zapd.api<Array<{ id: string; session: string }>>('GET', '/api/keys');
+    const id = listed.body.find((entry) => entry.session === 'web')?.id;
+    assert.ok(id);
+    const row = page.locator(`tr[data-key-id="${id}"]`);
+    await row.waitFor();
+    assert.ok(!(await page.locator('#key-list').innerText()).includes(key), 'the list shows a hint only');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.equal((await sandbox.zapd.api('GET', '/api/sessions/web', undefined, as)).status, 401);
+  });
 });

@@ -92,7 +92,8 @@ describe('more of the API end to end', () => {
   });
 
   test('metrics count sessions, messages and webhook-free events', async () => {
-    const response = await fetch(`${sandbox.zapd.url}/metrics`);
+    // The admin key: /metrics is closed unless ZAPD_METRICS_PUBLIC (test/keys.e2e.test.ts).
+    const response = await fetch(`${sandbox.zapd.url}/metrics`, { headers: { 'x-api-key': TEST_API_KEY } });
     assert.equal(response.status, 200);
     const text = await response.text();
     assert.match(text, /zapd_sessions\{status="WORKING"\} 1/);

@@ -11,7 +11,7 @@ import { registerRequestParsing } from './plugins/request-parsing.ts';
 import { routePlugins } from './routes/index.ts';
 import { ErrorResponse } from './schemas/common.ts';
 
-export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<FastifyInstance> {
+export async function buildApp(deps: RouteDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Per-request logs only when debugging (at info level they would drown the session events);
     // a quieter configured level still wins.
@@ -24,7 +24,7 @@ export async function buildApp(deps: RouteDeps & { apiKey: string }): Promise<Fa
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   });
   await registerErrorHandling(app);
-  await registerApiKeyAuth(app, deps.apiKey);
+  await registerApiKeyAuth(app, { config: deps.config, keys: deps.keys });
   await registerRequestParsing(app);
   await registerOpenApi(app, deps.config.version);
   await app.register(websocket);

@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { SessionManager } from '../sessions/manager.ts';
 import type { OpenedStore } from '../store/index.ts';
+import type { KeyService } from '../keys/service.ts';
 
 export interface RouteDeps {
   config: Config;
@@ -16,6 +17,8 @@ export interface RouteDeps {
   bus: EventBus;
   mediaStorage: MediaStorage;
   metrics: Metrics;
+  /** API keys: authentication, and the /api/keys routes. */
+  keys: KeyService;
   outbox: Outbox;
   /** Wakes the webhook dispatcher (after a manual retry). */
   wakeDeliveries: () => void;

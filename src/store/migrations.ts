@@ -120,6 +120,26 @@ const MIGRATIONS: Migration[] = [
       await db.schema.dropTable('events').execute();
     },
   },
+  {
+    // Admin, session, media and control keys (src/keys). Only the SHA-512 of a key is kept; the
+    // unique index on it is how a presented key is found.
+    name: 'api-keys',
+    async up(db) {
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('key_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('key_hint', 'text', (column) => column.notNull())
+        .addColumn('purpose', 'text', (column) => column.notNull().defaultTo('general'))
+        .addColumn('is_admin', 'integer', (column) => column.notNull())
+        .addColumn('is_active', 'integer', (column) => column.notNull())
+        .addColumn('session', 'text')
+        .addColumn('actions', 'text')
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('api_keys_by_session').on('api_keys').columns(['session', 'purpose']).execute();
+    },
+  },
 ];
 
 async function applyPending(db: Db, kind: StoreKind): Promise<void> {

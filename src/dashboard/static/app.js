@@ -1,4 +1,5 @@
 // zapd dashboard: plain modules, no build step. Talks to the same HTTP API and WebSocket as any client.
+import { setUpKeys } from './keys.js';
 const $ = (id) => document.getElementById(id);
 const state = { key: localStorage.getItem('zapd-api-key') ?? '', linking: null, chatSession: null, chat: null, socket: null, events: [] };
 
@@ -253,12 +254,15 @@ $('contact-send').addEventListener('submit', (submit) => {
   });
 });
 
+const keysPanel = setUpKeys({ api, element, show });
+
 async function start() {
   $('api-key').value = state.key;
   if (!state.key) return;
   try {
     await refreshServer();
     await refreshSessions();
+    await keysPanel.refresh();
     await refreshDeliveries();
     await detectSandbox();
     connectEvents();

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RoutePlugin } from '../deps.ts';
 
-const FILES: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' };
+const FILES: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'keys.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' };
 const root = new URL('../../dashboard/static/', import.meta.url);
 
 export const dashboardRoutes: RoutePlugin = async (app) => {

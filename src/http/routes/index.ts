@@ -7,6 +7,7 @@ import { chattingRoutes } from './chatting.ts';
 import { contactRoutes, lidRoutes } from './contacts.ts';
 import { eventMessageRoutes } from './events.ts';
 import { groupRoutes } from './groups.ts';
+import { keyRoutes } from './keys.ts';
 import { labelRoutes } from './labels.ts';
 import { profileRoutes } from './profile.ts';
 import { observabilityRoutes } from './observability.ts';
@@ -19,4 +20,4 @@ import { webhookRoutes } from './webhooks.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, channelRoutes, dashboardRoutes, webhookRoutes, unsupportedRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, channelRoutes, dashboardRoutes, webhookRoutes, keyRoutes, unsupportedRoutes];

@@ -7,7 +7,9 @@ const tags = ['🔍 Observability'];
 const Version = Type.Object({ version: Type.String(), engine: Type.String(), tier: Type.String(), browser: Type.Null() });
 
 export const observabilityRoutes: RoutePlugin = async (app, { config, store, sessions, startedAt, metrics }) => {
-  app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics', security: [], produces: ['text/plain'] } }, async (_request, reply) =>
+  // Metrics name sessions and show traffic: an admin key unless the operator opens them (ZAPD_METRICS_PUBLIC).
+  const metricsSecurity = config.metricsPublic ? { security: [] } : {};
+  app.get('/metrics', { schema: { tags, summary: config.metricsPublic ? 'Prometheus metrics' : 'Prometheus metrics (admin key)', ...metricsSecurity, produces: ['text/plain'] } }, async (_request, reply) =>
     reply.type('text/plain; version=0.0.4').send(await metrics.render()),
   );
 

@@ -13,6 +13,7 @@ import {
   SessionUpdateBody,
 } from '../schemas/sessions.ts';
 import { randomBytes } from 'node:crypto';
+import { seesSession } from '../../keys/model.ts';
 
 const tags = ['🖥️ Sessions'];
 const SessionParams = Type.Object({ session: SessionName });
@@ -23,7 +24,12 @@ export const sessionRoutes: RoutePlugin = async (app, { sessions }) => {
   app.get<{ Querystring: Static<typeof ListSessionsQuery> }>(
     '/api/sessions',
     { schema: { tags, summary: 'List sessions', querystring: ListSessionsQuery, response: { 200: Type.Array(SessionInfoSchema), ...errors } } },
-    (request) => sessions.list({ all: request.query.all ?? false }),
+    async (request) => {
+      const all = await sessions.list({ all: request.query.all ?? false });
+      // A session key sees its own session only (src/keys/access-rules.ts lets it call this route).
+      const principal = request.principal;
+      return principal ? all.filter((session) => seesSession(principal, session.name)) : all;
+    },
   );
 
   app.post<{ Body: Static<typeof SessionCreateBody> }>(

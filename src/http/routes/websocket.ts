@@ -40,7 +40,10 @@ export const websocketRoutes: RoutePlugin = async (app, { bus, config, logger })
       },
     },
     (socket, request) => {
-      const session = request.query.session ?? '*';
+      // A session key streams its own session, whatever it asked for ('*' included); a named other
+      // session was already refused with 403 before the upgrade.
+      const principal = request.principal;
+      const session = principal && principal.kind !== 'admin' ? principal.session : (request.query.session ?? '*');
       const requested = [request.query.events ?? '*'].flat().flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
       const all = requested.includes('*');
       const events = new Set(requested.filter(isEventName));
