@@ -8,6 +8,7 @@ import { contactRoutes, lidRoutes } from './contacts.ts';
 import { eventMessageRoutes } from './events.ts';
 import { groupRoutes } from './groups.ts';
 import { labelRoutes } from './labels.ts';
+import { mediaRoutes } from './media.ts';
 import { profileRoutes } from './profile.ts';
 import { observabilityRoutes } from './observability.ts';
 import { screenshotRoutes } from './screenshot.ts';
@@ -19,4 +20,4 @@ import { webhookRoutes } from './webhooks.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, channelRoutes, dashboardRoutes, webhookRoutes, unsupportedRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, mediaRoutes, channelRoutes, dashboardRoutes, webhookRoutes, unsupportedRoutes];
