@@ -123,6 +123,19 @@ describe('WAHA 2026.7.2 behaviour', () => {
     assert.equal(byId.get(`${ME}@c.us`)?.role, 'superadmin');
   });
 
+  test('server facts carry the fields WAHA documents: /health details, version platform and worker, status worker', async () => {
+    const { zapd } = sandbox;
+    const health = await zapd.api<{ status: string; info: Record<string, unknown>; details: Record<string, unknown> }>('GET', '/health');
+    assert.equal(health.body.status, 'ok');
+    assert.deepEqual(health.body.details, health.body.info);
+    const version = await zapd.api<{ platform: string; worker: { id: string | null } }>('GET', '/api/server/version');
+    assert.equal(version.body.platform, `${process.platform}/${process.arch}`);
+    assert.deepEqual(version.body.worker, { id: null });
+    const status = await zapd.api<{ startTimestamp: number; uptime: number; worker: { id: string | null } }>('GET', '/api/server/status');
+    assert.ok(status.body.uptime >= 0 && status.body.startTimestamp > 0);
+    assert.deepEqual(status.body.worker, { id: null });
+  });
+
   test('POST /api/{session}/media/convert/voice turns a WAV into OGG/Opus, as a file or base64', async () => {
     const { zapd } = sandbox;
     const data = toneWav().toString('base64');
