@@ -199,7 +199,6 @@ for (const backend of storeBackends()) {
       for (const [method, path] of [
         ['GET', '/api/sessions/nobody'],
         ['POST', '/api/sessions/nobody/start'],
-        ['DELETE', '/api/sessions/nobody'],
         ['GET', '/api/sessions/nobody/me'],
         ['GET', '/api/nobody/auth/qr'],
       ] as const) {

@@ -108,8 +108,9 @@ export class SessionManager {
     return this.get(name);
   }
 
+  /** Idempotent, as WAHA's: deleting a session that does not exist (any more) succeeds. */
   async delete(name: string): Promise<void> {
-    await this.require(name);
+    if (!(await this.options.store.sessions.get(name)) && !this.running.has(name)) return;
     await this.serialized(name, async () => {
       const session = this.running.get(name);
       if (session) {

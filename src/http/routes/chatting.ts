@@ -10,6 +10,7 @@ import { toChatId } from '../dialect.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import * as S from '../schemas/chatting.ts';
 import { MessageSchema } from '../schemas/messages.ts';
+import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['📤 Chatting'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse, 501: ErrorResponse };
@@ -192,6 +193,13 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     '/api/checkNumberStatus',
     { schema: { tags, deprecated: true, summary: 'Whether a phone number has WhatsApp', querystring: S.CheckNumberQuery, response: { 200: S.NumberStatus, ...errors } } },
     async (request) => (await engineFor(request.query)).checkNumber(request.query.phone),
+  );
+
+  const SessionParams = Type.Object({ session: SessionName });
+  app.get<{ Params: Static<typeof SessionParams> }>(
+    '/api/:session/new-message-id',
+    { schema: { tags, summary: 'A fresh message id, to send a message with a known id', params: SessionParams, response: { 200: Type.Object({ id: Type.String() }), ...errors } } },
+    async (request) => ({ id: (await sessions.workingEngine(request.params.session)).newMessageId() }),
   );
 
   for (const path of ['/api/sendButtons', '/api/sendList', '/api/send/buttons/reply']) {

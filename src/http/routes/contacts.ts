@@ -5,6 +5,7 @@ import type { RoutePlugin } from '../deps.ts';
 import { isGroupId, toChatId } from '../dialect.ts';
 import { SessionField } from '../schemas/chatting.ts';
 import { ErrorResponse } from '../schemas/common.ts';
+import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['👤 Contacts'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
@@ -84,7 +85,7 @@ export const contactRoutes: RoutePlugin = async (app, { sessions, store }) => {
     },
   );
 
-  const SaveParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }), chatId: Type.String({ minLength: 3 }) });
+  const SaveParams = Type.Object({ session: SessionName, chatId: Type.String({ minLength: 3 }) });
   const SaveBody = Type.Object({ firstName: Type.String({ minLength: 1, maxLength: 100 }), lastName: Type.Optional(Type.String({ maxLength: 100 })) });
   app.put<{ Params: Static<typeof SaveParams>; Body: Static<typeof SaveBody> }>(
     '/api/:session/contacts/:chatId',
@@ -94,6 +95,17 @@ export const contactRoutes: RoutePlugin = async (app, { sessions, store }) => {
       if (!chatId.endsWith('@c.us')) throw badRequest(`'${request.params.chatId}' is not a person`);
       await (await sessions.workingEngine(request.params.session)).saveContact(chatId, request.body);
       return { success: true };
+    },
+  );
+
+  const ContactParams = Type.Object({ session: SessionName, chatId: Type.String({ minLength: 3, description: 'Contact id, e.g. 123@c.us' }) });
+  app.get<{ Params: Static<typeof ContactParams> }>(
+    '/api/:session/contacts/:chatId',
+    { schema: { tags, summary: 'One contact (answered even for numbers not on WhatsApp)', params: ContactParams, response: { 200: ContactSchema, ...errors } } },
+    async (request) => {
+      const id = toChatId(request.params.chatId);
+      await sessions.workingEngine(request.params.session);
+      return (await contacts.get(request.params.session, id)) ?? { id, name: null, pushname: null };
     },
   );
 
@@ -107,14 +119,14 @@ export const contactRoutes: RoutePlugin = async (app, { sessions, store }) => {
   );
 };
 
-const LidParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }), lid: Type.String({ minLength: 3 }) });
-const PnParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }), phoneNumber: Type.String({ minLength: 3 }) });
+const LidParams = Type.Object({ session: SessionName, lid: Type.String({ minLength: 3 }) });
+const PnParams = Type.Object({ session: SessionName, phoneNumber: Type.String({ minLength: 3 }) });
 const Mapping = Type.Object({ lid: Type.Union([Type.String(), Type.Null()]), pn: Type.Union([Type.String(), Type.Null()]) });
 
 /** Phone number ↔ LID (WhatsApp's privacy id) lookups. */
 export const lidRoutes: RoutePlugin = async (app, { sessions }) => {
   const lidTags = ['🆔 LIDs'];
-  const SessionParams = Type.Object({ session: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }) });
+  const SessionParams = Type.Object({ session: SessionName });
   app.get<{ Params: Static<typeof SessionParams> }>(
     '/api/:session/lids',
     { schema: { tags: lidTags, summary: 'Every phone ↔ LID pair this session knows', params: SessionParams, response: { 200: Type.Array(Mapping), ...errors } } },

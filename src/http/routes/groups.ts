@@ -155,6 +155,17 @@ export const groupRoutes: RoutePlugin = async (app, { sessions, config }) => {
         isSuperAdmin: participant.admin === 'superadmin',
       })),
   );
+  // WAHA's v2 shape: one role word per participant, and the phone id beside a LID when known.
+  app.get<{ Params: GroupParamsType }>(
+    '/api/:session/groups/:id/participants/v2',
+    { schema: { tags, summary: 'Participants and their role (participant, admin or superadmin)', params: GroupParams, response: { 200: Type.Array(Type.Object({ id: Type.String(), pn: Type.Optional(Type.String()), role: Type.String() })), ...errors } } },
+    async (request) =>
+      (await (await engine(request.params.session)).groupGet(groupId(request.params.id))).participants.map((participant) => ({
+        id: participant.id,
+        ...(participant.id.endsWith('@c.us') ? { pn: participant.id } : {}),
+        role: participant.admin ?? 'participant',
+      })),
+  );
   for (const [path, action] of [
     ['participants/add', 'add'],
     ['participants/remove', 'remove'],

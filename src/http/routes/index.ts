@@ -9,6 +9,7 @@ import { eventMessageRoutes } from './events.ts';
 import { groupRoutes } from './groups.ts';
 import { keyRoutes } from './keys.ts';
 import { labelRoutes } from './labels.ts';
+import { mediaRoutes } from './media.ts';
 import { profileRoutes } from './profile.ts';
 import { observabilityRoutes } from './observability.ts';
 import { screenshotRoutes } from './screenshot.ts';
@@ -20,4 +21,4 @@ import { webhookRoutes } from './webhooks.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, channelRoutes, dashboardRoutes, webhookRoutes, keyRoutes, unsupportedRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, mediaRoutes, channelRoutes, dashboardRoutes, webhookRoutes, keyRoutes, unsupportedRoutes];

@@ -4,7 +4,11 @@ import type { RoutePlugin } from '../deps.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 
 const tags = ['🔍 Observability'];
-const Version = Type.Object({ version: Type.String(), engine: Type.String(), tier: Type.String(), browser: Type.Null() });
+const Worker = Type.Object({ id: Type.Union([Type.String(), Type.Null()]) });
+const Version = Type.Object({ version: Type.String(), engine: Type.String(), tier: Type.String(), browser: Type.Null(), platform: Type.String(), worker: Worker });
+const Checks = Type.Record(Type.String(), Type.Unknown());
+// Terminus' shape, as WAHA answers: `details` repeats every check, the passed ones and the failed ones.
+const Health = Type.Object({ status: Type.String(), info: Checks, error: Checks, details: Checks });
 
 export const observabilityRoutes: RoutePlugin = async (app, { config, store, sessions, startedAt, metrics }) => {
   // Metrics name sessions and show traffic: an admin key unless the operator opens them (ZAPD_METRICS_PUBLIC).
@@ -13,26 +17,25 @@ export const observabilityRoutes: RoutePlugin = async (app, { config, store, ses
     reply.type('text/plain; version=0.0.4').send(await metrics.render()),
   );
 
-  const version = { version: config.version, engine: 'NOWEB', tier: 'CORE', browser: null };
+  const version = { version: config.version, engine: 'NOWEB', tier: 'CORE', browser: null, platform: `${process.platform}/${process.arch}`, worker: { id: null } };
 
   app.get('/ping', { schema: { tags, summary: 'Liveness', security: [], response: { 200: Type.Object({ message: Type.Literal('pong') }) } } }, async () => ({ message: 'pong' as const }));
 
   app.get(
     '/health',
-    { schema: { tags, summary: 'Readiness: the store answers; sessions by status', security: [], response: { 200: Type.Unknown(), 503: Type.Unknown() } } },
+    { schema: { tags, summary: 'Readiness: the store answers; sessions by status', security: [], response: { 200: Health, 503: Health } } },
     async (_request, reply) => {
       const all = await sessions.list({ all: true }).catch(() => []);
       const byStatus: Record<string, number> = {};
       for (const session of all) byStatus[session.status] = (byStatus[session.status] ?? 0) + 1;
       try {
         await store.ping();
-        return { status: 'ok', info: { store: { status: 'up', kind: store.kind }, sessions: { status: 'up', byStatus } }, error: {} };
+        const info = { store: { status: 'up', kind: store.kind }, sessions: { status: 'up', byStatus } };
+        return { status: 'ok', info, error: {}, details: info };
       } catch (error) {
-        return reply.code(503).send({
-          status: 'error',
-          info: { sessions: { status: 'up', byStatus } },
-          error: { store: { status: 'down', message: error instanceof Error ? error.message : String(error) } },
-        });
+        const info = { sessions: { status: 'up', byStatus } };
+        const failed = { store: { status: 'down', message: error instanceof Error ? error.message : String(error) } };
+        return reply.code(503).send({ status: 'error', info, error: failed, details: { ...info, ...failed } });
       }
     },
   );
@@ -43,7 +46,7 @@ export const observabilityRoutes: RoutePlugin = async (app, { config, store, ses
 
   app.get<{ Querystring: { all?: boolean } }>(
     '/api/server/environment',
-    { schema: { tags, summary: 'Server environment (all=true adds the configuration, secrets masked)', querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }), response: { 401: ErrorResponse } } },
+    { schema: { tags, summary: 'Server environment (all=true adds the configuration, secrets masked)', querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }), response: { 200: Type.Record(Type.String(), Type.Unknown()), 401: ErrorResponse } } },
     async (request) => {
       if (!request.query.all) return version;
       return {
@@ -58,7 +61,8 @@ export const observabilityRoutes: RoutePlugin = async (app, { config, store, ses
     },
   );
 
-  app.get('/api/server/status', { schema: { tags, summary: 'Uptime and process facts', response: { 401: ErrorResponse } } }, async () => ({
+  const ServerStatus = Type.Object({ startTimestamp: Type.Number(), uptime: Type.Number(), worker: Worker, pid: Type.Integer(), memory: Type.Integer({ description: 'Resident set size, bytes' }) });
+  app.get('/api/server/status', { schema: { tags, summary: 'Uptime and process facts', response: { 200: ServerStatus, 401: ErrorResponse } } }, async () => ({
     startTimestamp: startedAt,
     uptime: Date.now() - startedAt,
     worker: { id: null },

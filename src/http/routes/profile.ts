@@ -66,9 +66,11 @@ export const profileRoutes: RoutePlugin = async (app, { sessions, config }) => {
 
   const presenceTags = ['✅ Presence'];
   const ChatParams = Type.Object({ session: SessionName, chatId: ChatIdField });
-  app.post<{ Params: SessionParamsType; Body: { chatId?: string; presence: Static<typeof PresenceState> } }>(
+  // WAHA clients send `chatId: ""` (or null) with online/offline: that is the global presence.
+  const PresenceChat = Type.Optional(Type.Union([ChatIdField, Type.Literal(''), Type.Null()], { description: 'Chat for typing/recording/paused; empty or absent for online/offline' }));
+  app.post<{ Params: SessionParamsType; Body: { chatId?: string | null; presence: Static<typeof PresenceState> } }>(
     '/api/:session/presence',
-    { schema: { tags: presenceTags, summary: 'Set your presence (online/offline), or a chat state in chatId', params: SessionParams, body: Type.Object({ chatId: Type.Optional(ChatIdField), presence: PresenceState }), response: { 201: Ok, ...errors } } },
+    { schema: { tags: presenceTags, summary: 'Set your presence (online/offline), or a chat state in chatId', params: SessionParams, body: Type.Object({ chatId: PresenceChat, presence: PresenceState }), response: { 201: Ok, ...errors } } },
     async (request, reply) => {
       await (await engine(request.params.session)).setPresence(request.body.presence, request.body.chatId ? toChatId(request.body.chatId) : undefined);
       return reply.code(201).send({ success: true });

@@ -1,8 +1,9 @@
 // WAHA's Chatting request bodies. `session` defaults to "default"; Wappfy's `sessionId`/`jid` are
 // folded into `session`/`chatId` before validation (see dialect.ts).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SESSION_NAME_PATTERN } from './sessions.ts';
 
-export const SessionField = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$', default: 'default', description: 'Session name (Wappfy: sessionId)' });
+export const SessionField = Type.String({ pattern: SESSION_NAME_PATTERN, default: 'default', description: 'Session name (Wappfy: sessionId)' });
 export const ChatIdField = Type.String({
   minLength: 3,
   maxLength: 128,

@@ -2,7 +2,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EVENT_NAMES } from '../../events/bus.ts';
 
-export const SessionName = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$', description: 'Session name: letters, digits, _ and -' });
+/**
+ * Letters, digits, `_`, `-` and `.` as WAHA takes them (`my.session`). Not starting with a dot: the
+ * name becomes a folder under the media directory, and `.`/`..` would point outside it.
+ */
+export const SESSION_NAME_PATTERN = '^(?!\\.)[a-zA-Z0-9_.-]{1,64}$';
+export const SessionName = Type.String({ pattern: SESSION_NAME_PATTERN, description: 'Session name: letters, digits, _, - and . (not first)' });
+/**
+ * A new session's name: WAHA refuses names over 54 characters. Existing names are looked up with
+ * the wider SessionName, so sessions created before this limit stay reachable.
+ */
+export const NewSessionName = Type.String({ pattern: SESSION_NAME_PATTERN, maxLength: 54, description: 'Session name: up to 54 letters, digits, _, - and . (not first)' });
 
 // Unknown names are accepted and ignored (with a warning), as WAHA does, so configs written for a
 // newer WAHA keep working.
@@ -12,7 +22,8 @@ export const WebhookConfigSchema = Type.Object(
   {
     url: Type.String({ format: 'uri', pattern: '^https?://' }),
     events: Type.Array(WebhookEventName, { minItems: 1 }),
-    hmac: Type.Optional(Type.Union([Type.Object({ key: Type.Union([Type.String({ minLength: 1 }), Type.Null()]) }), Type.Null()])),
+    // `hmac: {}` (no key) is valid in WAHA and signs nothing.
+    hmac: Type.Optional(Type.Union([Type.Object({ key: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])) }), Type.Null()])),
     retries: Type.Optional(
       Type.Union([
         Type.Object({
@@ -57,7 +68,7 @@ export const SessionConfigSchema = Type.Object(
 export type SessionConfigBody = Static<typeof SessionConfigSchema>;
 
 export const SessionCreateBody = Type.Object({
-  name: Type.Optional(SessionName),
+  name: Type.Optional(NewSessionName),
   start: Type.Optional(Type.Boolean({ default: true, description: 'Start the session right away (default true)' })),
   config: Type.Optional(SessionConfigSchema),
 });
@@ -84,6 +95,6 @@ export const ListSessionsQuery = Type.Object({
   all: Type.Optional(Type.Boolean({ default: false, description: 'Include STOPPED sessions' })),
 });
 
-export const DeprecatedStartBody = Type.Object({ name: SessionName, config: Type.Optional(SessionConfigSchema) });
+export const DeprecatedStartBody = Type.Object({ name: NewSessionName, config: Type.Optional(SessionConfigSchema) });
 export const DeprecatedStopBody = Type.Object({ name: SessionName, logout: Type.Optional(Type.Boolean({ default: false })) });
 export const DeprecatedLogoutBody = Type.Object({ name: SessionName });
