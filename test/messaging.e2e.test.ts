@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { ffmpegPath } from '../src/media/transcode.ts';
 import { waitFor } from './support/wait.ts';
 import { startSandbox, type Sandbox } from './support/zapd.ts';
+import { toneWav } from './support/audio.ts';
 
 interface SentMessage {
   id: string;
@@ -24,26 +25,6 @@ interface ContactMessage {
   ack: number | null;
 }
 
-/** Half a second of a 440 Hz tone as 16-bit mono PCM WAV. */
-function sineWav(): Buffer {
-  const rate = 8000;
-  const samples = rate / 2;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let index = 0; index < samples; index++) wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * index) / rate) * 12_000), 44 + index * 2);
-  return wav;
-}
 
 const ME = '15550003000';
 const CAROL = '15550003001';
@@ -157,7 +138,7 @@ describe('messaging end to end', () => {
     assert.ok(ffmpeg, 'the bundled ffmpeg is installed with the dependencies');
     const avi = execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=65x49:rate=10', '-c:v', 'mpeg4', '-f', 'avi', 'pipe:1']);
     const cases = [
-      { path: '/api/sendVoice', file: { mimetype: 'audio/wav', filename: 'memo.wav', data: sineWav().toString('base64') }, type: 'audioMessage', mimetype: 'audio/ogg; codecs=opus', marks: ['OggS', 'OpusHead'] },
+      { path: '/api/sendVoice', file: { mimetype: 'audio/wav', filename: 'memo.wav', data: toneWav(0.5).toString('base64') }, type: 'audioMessage', mimetype: 'audio/ogg; codecs=opus', marks: ['OggS', 'OpusHead'] },
       { path: '/api/sendVideo', file: { mimetype: 'video/x-msvideo', filename: 'clip.avi', data: avi.toString('base64') }, type: 'videoMessage', mimetype: 'video/mp4', marks: ['ftyp', 'avc1'] },
     ];
     for (const { path, file, type, mimetype, marks } of cases) {

@@ -4,30 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox, type Sandbox } from './support/zapd.ts';
 import { waitFor } from './support/wait.ts';
+import { toneWav } from './support/audio.ts';
 
 const ME = '15550004000';
 const HANK = '15550004001';
 
-/** A quarter second of a 440 Hz tone as 16-bit mono PCM WAV. */
-function toneWav(): Buffer {
-  const rate = 8000;
-  const samples = rate / 4;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let index = 0; index < samples; index++) wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * index) / rate) * 12_000), 44 + index * 2);
-  return wav;
-}
 
 describe('WAHA 2026.7.2 behaviour', () => {
   let sandbox: Sandbox;
@@ -138,7 +119,7 @@ describe('WAHA 2026.7.2 behaviour', () => {
 
   test('POST /api/{session}/media/convert/voice turns a WAV into OGG/Opus, as a file or base64', async () => {
     const { zapd } = sandbox;
-    const data = toneWav().toString('base64');
+    const data = toneWav(0.25).toString('base64');
     const file = await zapd.api<Buffer>('POST', '/api/main/media/convert/voice', { data });
     assert.equal(file.status, 201);
     assert.equal(file.headers.get('content-type'), 'audio/ogg; codecs=opus');

@@ -2,30 +2,16 @@
 // each store; and the hot statements built on them keep their rules: acks only go up, a chat's
 // unread count grows with incoming messages only, single and batched key writes agree.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { describe, test } from 'node:test';
-import { freshPostgresUrl, storeBackends } from '../../test/support/zapd.ts';
+import { storeBackends } from '../../test/support/zapd.ts';
 import type { Message } from '../engine/dto.ts';
 import { ContactRepository } from './contacts.ts';
-import { openStore, type OpenedStore } from './index.ts';
+import type { OpenedStore } from './index.ts';
 import { MessageRepository } from './messages.ts';
 import { precompiled } from './precompiled.ts';
+import { withFreshStore } from '../../test/support/store.ts';
 
-async function withStore(backend: 'sqlite' | 'postgres', run: (store: OpenedStore) => Promise<void>) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-precompiled-'));
-  const database = backend === 'postgres' ? await freshPostgresUrl() : undefined;
-  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }), ...(database ? { databaseUrl: database.url } : {}) });
-  try {
-    await run(store);
-  } finally {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
-  }
-}
+const withStore = withFreshStore;
 
 const message = (id: string, fromMe: boolean, ack: number, timestamp: number): Message =>
   ({ id, timestamp, from: fromMe ? 'me@c.us' : '111@c.us', fromMe, to: fromMe ? '111@c.us' : 'me@c.us', body: id, hasMedia: false, ack, ackName: 'SERVER' }) as unknown as Message;

@@ -1,17 +1,14 @@
 // WhatsApp strings holding NUL (push names, chat names, message ids and bodies) are stored on both
 // stores and read back exactly; PostgreSQL's text type refuses NUL, so its plain columns escape it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import pino from 'pino';
-import { freshPostgresUrl, storeBackends } from '../../test/support/zapd.ts';
+import { storeBackends } from '../../test/support/zapd.ts';
 import { ackName, type Message } from '../engine/dto.ts';
 import { ContactRepository } from './contacts.ts';
-import { openStore, type OpenedStore } from './index.ts';
+import type { OpenedStore } from './index.ts';
 import { MessageRepository } from './messages.ts';
 import { decodeNul, encodeNul } from './text.ts';
+import { withFreshStore } from '../../test/support/store.ts';
 
 test('the NUL escape is reversible for every string and leaves plain text alone', () => {
   const samples = ['', 'plain', '\u0000', 'a\u0000b', '\uffff', '\uffff0', '\uffff1', '\u0000\uffff1\uffff0\u0000', 'emoji 😀\u0000', '\ud800 lone surrogate', 'x\uffff'];
@@ -48,18 +45,7 @@ function message(id: string, body: string): Message {
   };
 }
 
-async function withStore(backend: 'sqlite' | 'postgres', run: (store: OpenedStore) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-nul-'));
-  const database = backend === 'postgres' ? await freshPostgresUrl() : undefined;
-  const store = await openStore({ dataDir, logger: pino({ level: 'silent' }), ...(database ? { databaseUrl: database.url } : {}) });
-  try {
-    await run(store);
-  } finally {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
-  }
-}
+const withStore = withFreshStore;
 
 for (const backend of storeBackends()) {
   describe(`NUL in stored WhatsApp strings (${backend})`, () => {
