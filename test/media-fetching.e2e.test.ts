@@ -105,8 +105,10 @@ describe('hostile media URLs against a running zapd', () => {
     sending = false;
     await pinger;
     assert.equal(sent.status, 201, JSON.stringify(sent.body));
-    assert.ok(elapsed < 3_000, `sendText took ${elapsed.toFixed(0)} ms`);
-    assert.ok(slowestPingMs < 250, `/ping took up to ${slowestPingMs.toFixed(0)} ms`);
+    // Before the bounded reader this page held /ping for 206 s; a busy machine stretches any timer, so
+    // the bounds leave room for scheduling while still catching a blocked loop.
+    assert.ok(elapsed < 8_000, `sendText took ${elapsed.toFixed(0)} ms`);
+    assert.ok(slowestPingMs < 1_000, `/ping took up to ${slowestPingMs.toFixed(0)} ms`);
     await erinReceived(sent.body.id);
   });
 });

@@ -36,6 +36,16 @@ test('imageSize reads PNG, JPEG, GIF and BMP headers and nothing else', async ()
 
 test('a thumbnail is a JPEG 192 px wide, made off the main thread: the event loop never stalls', async () => {
   const source = await picture(2000, 1500, 'image/jpeg');
+  // The reference is the same work on the main thread, measured in the same run: a loaded machine
+  // stretches both, so the comparison holds where a fixed number of milliseconds would not.
+  const onThread = monitorEventLoopDelay({ resolution: 10 });
+  onThread.enable();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const blocking = await Jimp.read(source);
+  blocking.resize({ w: 192 });
+  await blocking.getBuffer('image/jpeg');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  onThread.disable();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const thumbnail = await shrinkToThumbnail(source, 192);
@@ -43,7 +53,9 @@ test('a thumbnail is a JPEG 192 px wide, made off the main thread: the event loo
   assert.equal(thumbnail.mimetype, 'image/jpeg');
   const decoded = await Jimp.read(thumbnail.data);
   assert.deepEqual([decoded.width, decoded.height], [192, 144]);
-  assert.ok(delay.max / 1e6 < 100, `the event loop stalled for ${(delay.max / 1e6).toFixed(0)} ms`);
+  const stallMs = delay.max / 1e6;
+  const referenceMs = onThread.max / 1e6;
+  assert.ok(stallMs < Math.max(60, referenceMs / 2), `the event loop stalled for ${stallMs.toFixed(0)} ms; on the main thread the same work stalled it ${referenceMs.toFixed(0)} ms`);
 });
 
 test('images claiming too many pixels, or of unknown formats, are refused before any decoding', async () => {
@@ -51,7 +63,8 @@ test('images claiming too many pixels, or of unknown formats, are refused before
   await assert.rejects(shrinkToThumbnail(pngClaiming(30_000, 30_000), 192), (error: unknown) => error instanceof ThumbnailError && /too large/.test(error.message));
   await assert.rejects(shrinkToThumbnail(pngClaiming(0, 10), 192), ThumbnailError);
   await assert.rejects(shrinkToThumbnail(Buffer.from('GIF'), 192), ThumbnailError);
-  assert.ok(performance.now() - started < 100);
+  // Decoding a 30,000 × 30,000 picture would take minutes and gigabytes; a refusal is immediate.
+  assert.ok(performance.now() - started < 2_000);
 });
 
 test('a corrupt image fails in the worker, not in zapd; a passed deadline stops the worker', async () => {
