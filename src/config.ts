@@ -1,7 +1,7 @@
 // Configuration is read once, here, from the environment. WAHA's variable names are accepted as
 // aliases so a WAHA deployment's env file works unchanged.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { packageInfo } from './runtime/package-root.ts';
 import { AllowlistError, parseUrlAllowlist, type UrlAllowlist } from './media/url-allowlist.ts';
 
 export interface WebhookDefaults {
@@ -133,11 +133,6 @@ const SHA512_KEY = /^sha512:[0-9a-f]{128}$/i;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function packageVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  const parsed = JSON.parse(text) as { version?: string };
-  return parsed.version ?? '0.0.0';
-}
 
 export function loadConfig(env: Env = process.env): Config {
   const portText = first(env, ['PORT', 'ZAPD_PORT', 'WHATSAPP_API_PORT']) ?? '3000';
@@ -209,6 +204,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytesInFlight: byteCount(env, ['ZAPD_MAX_BODY_BYTES_IN_FLIGHT'], 160 * 1024 * 1024),
     wsMaxBufferedBytes: byteCount(env, ['ZAPD_WS_MAX_BUFFERED_BYTES'], 8 * 1024 * 1024),
     ...(wsAllowedOrigins ? { wsAllowedOrigins } : {}),
-    version: packageVersion(),
+    version: packageInfo().version,
   };
 }
