@@ -30,6 +30,8 @@ export interface Config {
   /** /metrics answers without a key (ZAPD_METRICS_PUBLIC); otherwise it needs an admin key. */
   metricsPublic: boolean;
   logLevel: string;
+  /** ZAPD_LOG_FORMAT; unset chooses pretty on a terminal and JSON otherwise (see runtime/logger.ts). */
+  logFormat?: LogFormat;
   webhook?: WebhookDefaults;
   defaultEngine: string;
   printQr: boolean;
@@ -131,8 +133,21 @@ function credentials(env: Env, usernames: string[], passwords: string[]): BasicC
 
 const SHA512_KEY = /^sha512:[0-9a-f]{128}$/i;
 
+/** How log lines are written: see src/runtime/logger.ts. */
+export type LogFormat = 'pretty' | 'json';
+const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+
+/** ZAPD_LOG_FORMAT: pretty or json, or undefined to choose by the terminal. The simulator reads it too. */
+export function readLogFormat(env: Env = process.env): LogFormat | undefined {
+  const value = first(env, ['ZAPD_LOG_FORMAT'])?.toLowerCase();
+  if (value === undefined) return undefined;
+  const format = LOG_FORMATS.find((candidate) => candidate === value);
+  if (!format) throw new ConfigError(`ZAPD_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got '${value}'`);
+  return format;
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const portText = first(env, ['PORT', 'ZAPD_PORT', 'WHATSAPP_API_PORT']) ?? '3000';
@@ -141,6 +156,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const logLevel = (first(env, ['ZAPD_LOG_LEVEL', 'WAHA_LOG_LEVEL', 'LOG_LEVEL']) ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+
+  const logFormat = readLogFormat(env);
 
   const defaultEngine = (first(env, ['WHATSAPP_DEFAULT_ENGINE']) ?? 'NOWEB').toUpperCase();
   if (defaultEngine !== 'NOWEB') {
@@ -188,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...(docsAuth ? { docsAuth } : {}),
     metricsPublic: flag(env, ['ZAPD_METRICS_PUBLIC'], false),
     logLevel,
+    ...(logFormat ? { logFormat } : {}),
     ...(hookUrl ? { webhook: { url: hookUrl, events: hookEvents, ...(hmacKey ? { hmacKey } : {}) } } : {}),
     defaultEngine,
     printQr: flag(env, ['WAHA_PRINT_QR', 'ZAPD_PRINT_QR'], true),
