@@ -5,7 +5,6 @@
 import '../src/runtime/shared-async-storage.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { WebSocketServer } from 'ws';
 import { AdminApi } from './admin.ts';
 import { registerAccountRoutes } from './admin-accounts.ts';
@@ -16,6 +15,8 @@ import { createTrustChain } from './transport/certificates.ts';
 import { createTlsCredentials } from './transport/tls.ts';
 import { VirtualContacts } from './virtual-contacts.ts';
 import { installConsoleGuard } from '../src/runtime/console-guard.ts';
+import { createLogger } from '../src/runtime/logger.ts';
+import type { LogFormat } from '../src/config.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -23,6 +24,8 @@ export interface SimulatorOptions {
   seed?: string;
   stateFile?: string;
   logLevel?: string;
+  /** pretty or json; unset chooses by whether stdout is a terminal. */
+  logFormat?: LogFormat;
 }
 
 export interface RunningSimulator {
@@ -39,7 +42,7 @@ export interface RunningSimulator {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
-  const logger = pino({ level: options.logLevel ?? 'silent', name: 'sim' });
+  const logger = createLogger({ level: options.logLevel ?? 'silent', format: options.logFormat, name: 'sim' });
   // The virtual contacts are real Baileys clients: libsignal's console output carries their keys.
   installConsoleGuard(logger);
   const trust = createTrustChain(options.seed);

@@ -1,7 +1,7 @@
 // Configuration is read once, here, from the environment. WAHA's variable names are accepted as
 // aliases so a WAHA deployment's env file works unchanged.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { packageInfo } from './runtime/package-root.ts';
 import { AllowlistError, parseUrlAllowlist, type UrlAllowlist } from './media/url-allowlist.ts';
 
 export interface WebhookDefaults {
@@ -30,6 +30,8 @@ export interface Config {
   /** /metrics answers without a key (ZAPD_METRICS_PUBLIC); otherwise it needs an admin key. */
   metricsPublic: boolean;
   logLevel: string;
+  /** ZAPD_LOG_FORMAT; unset chooses pretty on a terminal and JSON otherwise (see runtime/logger.ts). */
+  logFormat?: LogFormat;
   webhook?: WebhookDefaults;
   defaultEngine: string;
   printQr: boolean;
@@ -131,12 +133,20 @@ function credentials(env: Env, usernames: string[], passwords: string[]): BasicC
 
 const SHA512_KEY = /^sha512:[0-9a-f]{128}$/i;
 
+/** How log lines are written: see src/runtime/logger.ts. */
+export type LogFormat = 'pretty' | 'json';
+const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function packageVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  const parsed = JSON.parse(text) as { version?: string };
-  return parsed.version ?? '0.0.0';
+
+/** ZAPD_LOG_FORMAT: pretty or json, or undefined to choose by the terminal. The simulator reads it too. */
+export function readLogFormat(env: Env = process.env): LogFormat | undefined {
+  const value = first(env, ['ZAPD_LOG_FORMAT'])?.toLowerCase();
+  if (value === undefined) return undefined;
+  const format = LOG_FORMATS.find((candidate) => candidate === value);
+  if (!format) throw new ConfigError(`ZAPD_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got '${value}'`);
+  return format;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -146,6 +156,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const logLevel = (first(env, ['ZAPD_LOG_LEVEL', 'WAHA_LOG_LEVEL', 'LOG_LEVEL']) ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+
+  const logFormat = readLogFormat(env);
 
   const defaultEngine = (first(env, ['WHATSAPP_DEFAULT_ENGINE']) ?? 'NOWEB').toUpperCase();
   if (defaultEngine !== 'NOWEB') {
@@ -193,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...(docsAuth ? { docsAuth } : {}),
     metricsPublic: flag(env, ['ZAPD_METRICS_PUBLIC'], false),
     logLevel,
+    ...(logFormat ? { logFormat } : {}),
     ...(hookUrl ? { webhook: { url: hookUrl, events: hookEvents, ...(hmacKey ? { hmacKey } : {}) } } : {}),
     defaultEngine,
     printQr: flag(env, ['WAHA_PRINT_QR', 'ZAPD_PRINT_QR'], true),
@@ -209,6 +222,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytesInFlight: byteCount(env, ['ZAPD_MAX_BODY_BYTES_IN_FLIGHT'], 160 * 1024 * 1024),
     wsMaxBufferedBytes: byteCount(env, ['ZAPD_WS_MAX_BUFFERED_BYTES'], 8 * 1024 * 1024),
     ...(wsAllowedOrigins ? { wsAllowedOrigins } : {}),
-    version: packageVersion(),
+    version: packageInfo().version,
   };
 }

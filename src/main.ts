@@ -4,15 +4,15 @@
 // then the process idled without ever listening or printing a word.
 // First, as in server.ts: Baileys must find the shared AsyncLocalStorage when it creates its sockets.
 import './runtime/shared-async-storage.ts';
-import pino from 'pino';
 import { loadConfig } from './config.ts';
 import { installConsoleGuard } from './runtime/console-guard.ts';
+import { createLogger } from './runtime/logger.ts';
 import { onShutdown, shutdown } from './lifecycle.ts';
 import { applyProcessSettings, startServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  installConsoleGuard(pino({ level: config.logLevel }));
+  installConsoleGuard(createLogger({ level: config.logLevel, format: config.logFormat }));
   applyProcessSettings(config);
   const server = await startServer(config);
   onShutdown(() => server.stop());

@@ -2,7 +2,6 @@
 // First: Baileys must find the shared AsyncLocalStorage when it creates its sockets.
 import './runtime/shared-async-storage.ts';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import type { Config } from './config.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { Outbox } from './delivery/outbox.ts';
@@ -10,6 +9,7 @@ import { subscribeRecorder } from './delivery/recorder.ts';
 import { EventBus } from './events/bus.ts';
 import { buildApp } from './http/app.ts';
 import { installConsoleGuard } from './runtime/console-guard.ts';
+import { createLogger } from './runtime/logger.ts';
 import { resolveApiKey } from './http/plugins/auth.ts';
 import { keyRepository } from './keys/repository.ts';
 import { KeyService } from './keys/service.ts';
@@ -24,7 +24,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // libsignal prints Signal session records (private keys) with console.*; see console-guard.ts.
   installConsoleGuard(logger);
   const store = await openStore({ dataDir: config.dataDir, logger, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });

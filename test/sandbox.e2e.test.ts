@@ -7,16 +7,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ensureCompiledBuild } from './support/build.ts';
 import { startZapdProcess } from './support/process.ts';
 import { waitFor } from './support/wait.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200', 'hex').toString('base64');
 
-test('npm run sandbox: link, send an image, receive one with a downloadable media URL', { timeout: 120_000 }, async () => {
+/** From source through tsx (`npm run dev`-style), or the compiled build through the `zapd` command. */
+async function linkSendAndReceive(launch: { entry: string } | { argv: string[] }): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zapd-sandbox-'));
   const sandbox = await startZapdProcess(
     { ZAPD_DATA_DIR: join(dataDir, 'nested', 'data'), ZAPD_API_KEY: 'sandbox-key', PORT: '0', SIM_PORT: '0', ZAPD_LOG_LEVEL: 'warn', WAHA_PRINT_QR: 'false' },
-    { entry: 'src/sandbox.ts', ready: /API \+ docs:\s+(http:\/\/\S+)\/docs/ },
+    { ...launch, ready: /API \+ docs:\s+(http:\/\/\S+)\/docs/ },
   );
   try {
     const zapd = sandbox.url;
@@ -60,4 +62,12 @@ test('npm run sandbox: link, send an image, receive one with a downloadable medi
     await sandbox.exited;
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+test('the sandbox from source: link, send an image, receive one with a downloadable media URL', { timeout: 120_000 }, () =>
+  linkSendAndReceive({ entry: 'src/sandbox.ts' }));
+
+test('zapd sandbox, the compiled build: the same, without tsx in the process', { timeout: 420_000 }, () => {
+  ensureCompiledBuild();
+  return linkSendAndReceive({ argv: ['bin/zapd.mjs', 'sandbox'] });
 });

@@ -11,14 +11,23 @@ import type { ThumbnailJob } from './thumbnail-worker.ts';
 const MAX_SOURCE_PIXELS = 24_000_000;
 const WORKER_HEAP_MB = 256;
 
-const workerUrl = new URL('./thumbnail-worker.ts', import.meta.url).href;
+// From the compiled build (dist/) this module is a .js file and so is the worker beside it; from
+// source both are .ts. tsc rewrites import specifiers, not URL strings, so the extension is chosen here.
+const compiled = import.meta.url.endsWith('.js');
+const workerUrl = new URL(compiled ? './thumbnail-worker.js' : './thumbnail-worker.ts', import.meta.url);
 let bootstrap: string | undefined;
 
-/** zapd runs its TypeScript through tsx, whose loader a worker thread does not inherit on Node 20: the
- *  worker registers it first, then imports the real module. Resolved on first use, not at import. */
+/** From source, zapd runs its TypeScript through tsx, whose loader a worker thread does not inherit
+ *  on Node 20: the worker registers it first, then imports the real module. Resolved on first use. */
 function workerBootstrap(): string {
-  bootstrap ??= `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl)}, ${JSON.stringify(workerUrl)}))`;
+  bootstrap ??= `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(workerUrl.href)}))`;
   return bootstrap;
+}
+
+function startWorker(job: ThumbnailJob): Worker {
+  const options = { workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+  // The compiled worker is plain JavaScript: no loader, no tsx in the process at all.
+  return compiled ? new Worker(workerUrl, options) : new Worker(workerBootstrap(), { ...options, eval: true });
 }
 
 export class ThumbnailError extends Error {}
@@ -31,7 +40,7 @@ export async function shrinkToThumbnail(data: Buffer, width: number, signal?: Ab
   }
   signal?.throwIfAborted();
   const job: ThumbnailJob = { data, width };
-  const worker = new Worker(workerBootstrap(), { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+  const worker = startWorker(job);
   const stop = () => void worker.terminate();
   signal?.addEventListener('abort', stop, { once: true });
   try {

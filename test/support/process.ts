@@ -27,14 +27,17 @@ export async function freePort(): Promise<number> {
 /**
  * Spawns `src/main.ts` with `env` (PORT defaults to 0: the OS picks, and the URL is read from what
  * zapd prints) and waits until it listens. `echo` also streams the child's output to this process.
+ * `entry` is another TypeScript entry point run through tsx; `argv` instead gives node's whole
+ * argument list, without tsx (the compiled build: `['dist/src/main.js']`, `['bin/zapd.mjs', 'start']`).
  */
 export async function startZapdProcess(
   env: Record<string, string>,
-  options: { timeoutMs?: number; echo?: boolean; entry?: string; ready?: RegExp } = {},
+  options: { timeoutMs?: number; echo?: boolean; entry?: string; argv?: string[]; ready?: RegExp } = {},
 ): Promise<ZapdProcess> {
   // `ready` finds the URL in the output once the process serves it; its first group is the URL.
   const ready = options.ready ?? /listening on (http:\/\/\S+)/;
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
+  const argv = options.argv ?? ['--import', 'tsx', options.entry ?? 'src/main.ts'];
+  const child = spawn(process.execPath, argv, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ZAPD_HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -12,13 +12,11 @@
 //    session the request names: at once for the path and the query (so a refused request learns
 //    nothing from validation), and again in preHandler — after the body is parsed, folded from
 //    Wappfy's dialect and validated — with the body's.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import { ruleFor } from '../../keys/access-rules.ts';
+import { readSavedApiKey, saveNewApiKey } from '../../runtime/api-key-file.ts';
 import { refusal, sessionsInUrl, sessionsNamed } from '../../keys/authorize.ts';
 import type { Principal } from '../../keys/model.ts';
 import type { KeyService } from '../../keys/service.ts';
@@ -115,12 +113,9 @@ export async function registerApiKeyAuth(app: FastifyInstance, { config, keys }:
 /** The configured key, or the one generated at first start and kept in the data dir. */
 export function resolveApiKey(config: Config, logger: Logger): string {
   if (config.apiKey) return config.apiKey;
-  const file = join(config.dataDir, 'api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(config.dataDir, { recursive: true });
-  const generated = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${generated}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  logger.warn(`No API key configured; generated one and saved it to ${file}. Send it as X-Api-Key: ${generated}`);
-  return generated;
+  const saved = readSavedApiKey(config.dataDir);
+  if (saved) return saved;
+  const { key, file } = saveNewApiKey(config.dataDir);
+  logger.warn(`No API key configured; generated one and saved it to ${file}. Send it as X-Api-Key: ${key}`);
+  return key;
 }
