@@ -63,6 +63,7 @@ describe('per-session and global proxies', () => {
 
   before(async () => {
     site = createServer((request, response) => {
+      if (request.url === '/page') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Proxied page</title></head></html>');
       response.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -109,6 +110,16 @@ describe('per-session and global proxies', () => {
     // zapd resolved "localhost" itself, checked it, and asked the proxy for the checked address only.
     assert.ok(count(tinyproxy.log(), `CONNECT 127.0.0.1:${sitePort} `) >= 1, 'file.url was fetched through the proxy');
     assert.equal(count(tinyproxy.log(), 'CONNECT localhost'), 0);
+
+    const beforePreview = count(tinyproxy.log(), `CONNECT 127.0.0.1:${sitePort} `);
+    const text = await sandbox.zapd.api<{ id: string }>('POST', '/api/sendText', { session: 'http-proxied', chatId: '15550009301', text: `see http://127.0.0.1:${sitePort}/page` });
+    assert.equal(text.status, 201, JSON.stringify(text.body));
+    const preview = await waitFor('the preview to arrive', async () => {
+      const messages = await sandbox.admin<Array<ContactMessage & { linkPreview: { title: string | null } | null }>>('GET', '/accounts/15550009301/messages');
+      return messages.find((message) => text.body.id.endsWith(`_${message.id}`));
+    });
+    assert.equal(preview.linkPreview?.title, 'Proxied page');
+    assert.ok(count(tinyproxy.log(), `CONNECT 127.0.0.1:${sitePort} `) > beforePreview, 'the link preview was fetched through the proxy');
   });
 
   test('with a proxy the address guard still refuses private URLs, before the proxy is asked', async () => {

@@ -63,7 +63,7 @@ export function proxyAgent(settings: ProxySettings, options: ProxyAgentOptions =
 
 /** An undici dispatcher through the proxy: undici's own ProxyAgent for HTTP proxies, a SOCKS connector otherwise. */
 export function proxyDispatcher(settings: ProxySettings, tlsOptions: Pick<ConnectionOptions, 'ca'> = {}): Dispatcher {
-  if (settings.protocol === 'http' || settings.protocol === 'https') {
+  if (settings.protocol === 'http') {
     return new ProxyAgent({
       uri: proxyLabel(settings),
       requestTls: tlsOptions,

@@ -1,9 +1,9 @@
 // WAHA's proxy config ({server, username, password}) read into one checked shape. WAHA writes
 // `server` as `host:port` and means an HTTP proxy; a scheme picks another kind explicitly.
-export type ProxyProtocol = 'http' | 'https' | 'socks5' | 'socks5h';
+export type ProxyProtocol = 'http' | 'socks5' | 'socks5h';
 
 export interface ProxySettings {
-  /** http/https: HTTP CONNECT (to the proxy in plain TCP or TLS); socks5: names resolved by zapd; socks5h: by the proxy. */
+  /** http: HTTP CONNECT; socks5: names resolved by zapd; socks5h: by the proxy. */
   protocol: ProxyProtocol;
   host: string;
   port: number;
@@ -20,7 +20,8 @@ export interface ProxyConfigInput {
 
 export class ProxyConfigError extends Error {}
 
-const PROTOCOLS = new Set<string>(['http', 'https', 'socks5', 'socks5h']);
+// No https:// (TLS to the proxy itself) yet: nothing here could test it against a real proxy.
+const PROTOCOLS = new Set<string>(['http', 'socks5', 'socks5h']);
 
 function decoded(part: string): string {
   try {
@@ -41,9 +42,12 @@ export function parseProxy(input: ProxyConfigInput): ProxySettings {
     throw new ProxyConfigError(`proxy.server '${server}' is not host:port or scheme://host:port`);
   }
   const protocol = url.protocol.slice(0, -1).toLowerCase();
-  if (!PROTOCOLS.has(protocol)) throw new ProxyConfigError(`proxy.server '${server}': ${protocol}:// is not supported (use http, https, socks5 or socks5h)`);
+  if (!PROTOCOLS.has(protocol)) throw new ProxyConfigError(`proxy.server '${server}': ${protocol}:// is not supported (use http, socks5 or socks5h)`);
   if (!url.hostname) throw new ProxyConfigError(`proxy.server '${server}' names no host`);
-  if (!url.port) throw new ProxyConfigError(`proxy.server '${server}' needs a port, e.g. ${url.hostname}:3128`);
+  // URL drops a port equal to the scheme's default (http :80), so it is read back from the text.
+  const defaultPort = /:(80)\/?$/.exec(written)?.[1];
+  const port = url.port || defaultPort;
+  if (!port) throw new ProxyConfigError(`proxy.server '${server}' needs a port, e.g. ${url.hostname}:3128`);
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw new ProxyConfigError(`proxy.server '${server}' must be host:port, without a path`);
   const username = input.username || decoded(url.username) || undefined;
   const password = input.password || decoded(url.password) || undefined;
@@ -51,7 +55,7 @@ export function parseProxy(input: ProxyConfigInput): ProxySettings {
   return {
     protocol: protocol as ProxyProtocol,
     host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port),
+    port: Number(port),
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
   };

@@ -4,7 +4,6 @@
 // says which proxy and why, and never falls back to a direct connection.
 import { lookup } from 'node:dns/promises';
 import net, { isIP } from 'node:net';
-import tls from 'node:tls';
 import { SocksClient } from 'socks';
 import { proxyLabel, type ProxySettings } from './settings.ts';
 
@@ -32,13 +31,10 @@ const MAX_CONNECT_RESPONSE_BYTES = 16 * 1024;
 
 const authority = (target: TunnelTarget): string => `${isIP(target.host) === 6 ? `[${target.host}]` : target.host}:${target.port}`;
 
-/** Connects to the proxy itself (TLS for an https:// proxy), failing as 'unreachable'. */
+/** Connects to the proxy itself, failing as 'unreachable'. */
 function reachProxy(settings: ProxySettings, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const secure = settings.protocol === 'https';
-    const socket = secure
-      ? tls.connect({ host: settings.host, port: settings.port, ...(isIP(settings.host) ? {} : { servername: settings.host }) })
-      : net.connect({ host: settings.host, port: settings.port });
+    const socket = net.connect({ host: settings.host, port: settings.port });
     const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs / 1000} s`)), timeoutMs);
     function fail(error: Error) {
       clearTimeout(timer);
@@ -46,7 +42,7 @@ function reachProxy(settings: ProxySettings, timeoutMs: number): Promise<net.Soc
       reject(new ProxyError('unreachable', `proxy ${proxyLabel(settings)} is unreachable: ${error.message}`));
     }
     socket.once('error', fail);
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
+    socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('error', fail);
       resolve(socket);
@@ -139,7 +135,7 @@ async function socksConnect(socket: net.Socket, settings: ProxySettings, target:
  */
 export async function openTunnel(settings: ProxySettings, target: TunnelTarget, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<net.Socket> {
   const socket = await reachProxy(settings, timeoutMs);
-  return settings.protocol === 'http' || settings.protocol === 'https'
+  return settings.protocol === 'http'
     ? httpConnect(socket, settings, target, timeoutMs)
     : socksConnect(socket, settings, target, timeoutMs);
 }

@@ -38,7 +38,7 @@ export const SessionConfigSchema = Type.Object(
       Type.Union([
         Type.Object(
           {
-            server: Type.String({ minLength: 1, maxLength: 300, description: "host:port (an HTTP proxy, as WAHA takes it), or http://, https://, socks5:// or socks5h://host:port" }),
+            server: Type.String({ minLength: 1, maxLength: 300, description: "host:port (an HTTP proxy, as WAHA takes it), or http://, socks5:// or socks5h://host:port" }),
             username: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
             password: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
           },
