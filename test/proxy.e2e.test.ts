@@ -171,6 +171,10 @@ describe('per-session and global proxies', () => {
       assert.equal(created.status, 201);
       await failsThrough(name, { status: 'FAILED', failure: new RegExp(`proxy ${server.replace(/[.]/g, '\\.')} refused the credentials`) });
     }
+    // The fix is a config change: PUT restarts the FAILED session with the right password.
+    const fixed = await sandbox.zapd.api('PUT', '/api/sessions/http-wrong-password', { config: { proxy: { server: `http://127.0.0.1:${tinyproxy.port}`, username: 'zapd', password: 'secret-http' } } });
+    assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+    await sandbox.waitForStatus('http-wrong-password', 'SCAN_QR_CODE');
   });
 
   test('a config.proxy zapd cannot use is a 400, not a session that quietly connects directly', async () => {
