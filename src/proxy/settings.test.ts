@@ -24,7 +24,7 @@ test('credentials come from username/password, else from the URL; labels never c
 });
 
 test('what zapd cannot use is refused, with a message naming the field', () => {
-  for (const server of ['ftp://proxy:21', 'https://proxy:443', 'socks4://proxy:1080', 'proxy', 'http://proxy', 'http://proxy:3128/path', 'http://proxy:3128?x=1', 'http://[nope', '://']) {
+  for (const server of ['ftp://proxy:21', 'https://proxy:443', 'socks4://proxy:1080', 'proxy', 'http://proxy', 'http://proxy:3128/path', 'http://proxy:3128?x=1', 'http://[nope', '://', 'proxy:0', 'proxy:65536']) {
     assert.throws(() => parseProxy({ server }), (error: unknown) => error instanceof ProxyConfigError && /proxy\.server/.test(error.message), server);
   }
   assert.throws(() => parseProxy({ server: 'proxy:3128', password: 'only' }), /proxy\.username/);
@@ -36,4 +36,10 @@ test("a session's own proxy wins; without one (or with null) the global default 
   assert.equal(sessionProxy({}, global), global);
   assert.equal(sessionProxy({ proxy: null }, global), global);
   assert.equal(sessionProxy({ proxy: { server: '  ' } }, undefined), undefined);
+});
+
+test('error messages mask credentials written into the server', () => {
+  for (const server of ['ftp://user:hunter2@proxy:21', 'user:hunter2@proxy', 'http://user:hunter2@proxy:3128/path']) {
+    assert.throws(() => parseProxy({ server }), (error: unknown) => error instanceof Error && !error.message.includes('hunter2') && error.message.includes('***@'), server);
+  }
 });

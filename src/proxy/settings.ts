@@ -31,24 +31,31 @@ function decoded(part: string): string {
   }
 }
 
+/** The server as error messages quote it: credentials written into it are masked. */
+function quoted(server: string): string {
+  return `'${server.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, '$1***@')}'`;
+}
+
 export function parseProxy(input: ProxyConfigInput): ProxySettings {
   const server = input.server.trim();
+  const shown = quoted(server);
   // `new URL('host:3128')` would read "host" as a scheme, so the scheme is detected by its "://".
   const written = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`;
   let url: URL;
   try {
     url = new URL(written);
   } catch {
-    throw new ProxyConfigError(`proxy.server '${server}' is not host:port or scheme://host:port`);
+    throw new ProxyConfigError(`proxy.server ${shown} is not host:port or scheme://host:port`);
   }
   const protocol = url.protocol.slice(0, -1).toLowerCase();
-  if (!PROTOCOLS.has(protocol)) throw new ProxyConfigError(`proxy.server '${server}': ${protocol}:// is not supported (use http, socks5 or socks5h)`);
-  if (!url.hostname) throw new ProxyConfigError(`proxy.server '${server}' names no host`);
+  if (!PROTOCOLS.has(protocol)) throw new ProxyConfigError(`proxy.server ${shown}: ${protocol}:// is not supported (use http, socks5 or socks5h)`);
+  if (!url.hostname) throw new ProxyConfigError(`proxy.server ${shown} names no host`);
   // URL drops a port equal to the scheme's default (http :80), so it is read back from the text.
   const defaultPort = /:(80)\/?$/.exec(written)?.[1];
   const port = url.port || defaultPort;
-  if (!port) throw new ProxyConfigError(`proxy.server '${server}' needs a port, e.g. ${url.hostname}:3128`);
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw new ProxyConfigError(`proxy.server '${server}' must be host:port, without a path`);
+  if (!port) throw new ProxyConfigError(`proxy.server ${shown} needs a port, e.g. ${url.hostname}:3128`);
+  if (Number(port) < 1) throw new ProxyConfigError(`proxy.server ${shown} needs a port from 1 to 65535`);
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw new ProxyConfigError(`proxy.server ${shown} must be host:port, without a path`);
   const username = input.username || decoded(url.username) || undefined;
   const password = input.password || decoded(url.password) || undefined;
   if (password !== undefined && username === undefined) throw new ProxyConfigError('proxy.password is set but proxy.username is not');
