@@ -35,6 +35,8 @@ export interface RunningSimulator {
   rootPublicKey: Uint8Array;
   /** PEM certificate of the media host (HTTPS); clients trust it for media transfers. */
   tlsCertificate: string;
+  /** host:port of the media host, e.g. to recognise media connections in a proxy's log. */
+  mediaHost: string;
   scan(qr: string, phone?: string): Promise<{ phone: string; jid: string }>;
   dropConnections(phone?: string): number;
   stop(): Promise<void>;
@@ -85,6 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     wsUrl,
     rootPublicKey: trust.root.public,
     tlsCertificate: tls.certificate,
+    mediaHost: media.host,
     scan: async (qr, phone) => network.scan(qr, phone),
     dropConnections: (phone) => network.dropConnections(phone),
     async stop() {

@@ -115,3 +115,15 @@ test('the API key in the sha512: form must be a whole SHA-512', () => {
   assert.equal(loadConfig({ WAHA_API_KEY: `sha512:${digest}` }).apiKey, `sha512:${digest}`);
   assert.throws(() => loadConfig({ WAHA_API_KEY: 'sha512:abc' }), ConfigError);
 });
+
+test("WHATSAPP_PROXY_SERVER (WAHA's host:port) and its credentials are the default proxy", () => {
+  const config = loadConfig({ WHATSAPP_PROXY_SERVER: 'localhost:3128', WHATSAPP_PROXY_SERVER_USERNAME: 'user', WHATSAPP_PROXY_SERVER_PASSWORD: 'pass' });
+  assert.deepEqual(config.proxy, { protocol: 'http', host: 'localhost', port: 3128, username: 'user', password: 'pass' });
+  assert.equal(loadConfig({ WHATSAPP_PROXY_SERVER: 'socks5://127.0.0.1:1080' }).proxy?.protocol, 'socks5');
+  assert.equal(loadConfig({}).proxy, undefined);
+  assert.throws(() => loadConfig({ WHATSAPP_PROXY_SERVER: 'ftp://proxy:21' }), (error: unknown) => error instanceof ConfigError && /WHATSAPP_PROXY_SERVER/.test(error.message));
+  assert.throws(() => loadConfig({ WHATSAPP_PROXY_SERVER_USERNAME: 'user' }), ConfigError);
+  // Ignoring these would connect sessions directly; refused so the operator notices.
+  assert.throws(() => loadConfig({ WHATSAPP_PROXY_SERVER: 'a:1,b:2' }), ConfigError);
+  assert.throws(() => loadConfig({ WHATSAPP_PROXY_SERVER_LIST: 'a:1,b:2' }), /WHATSAPP_PROXY_SERVER_LIST/);
+});

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { packageInfo } from './runtime/package-root.ts';
 import { AllowlistError, parseUrlAllowlist, type UrlAllowlist } from './media/url-allowlist.ts';
+import { parseProxy, ProxyConfigError, type ProxySettings } from './proxy/settings.ts';
 
 export interface WebhookDefaults {
   url: string;
@@ -55,6 +56,8 @@ export interface Config {
   wsMaxBufferedBytes: number;
   /** Origins a browser may open /ws from (ZAPD_WS_ALLOWED_ORIGINS); unset allows any. */
   wsAllowedOrigins?: string[];
+  /** WHATSAPP_PROXY_SERVER (+ _USERNAME/_PASSWORD): the proxy of every session without its own config.proxy. */
+  proxy?: ProxySettings;
   version: string;
 }
 
@@ -131,6 +134,28 @@ function credentials(env: Env, usernames: string[], passwords: string[]): BasicC
   return { username: username ?? 'admin', password };
 }
 
+function defaultProxy(env: Env): ProxySettings | undefined {
+  const server = first(env, ['WHATSAPP_PROXY_SERVER', 'ZAPD_PROXY_SERVER']);
+  const username = first(env, ['WHATSAPP_PROXY_SERVER_USERNAME', 'ZAPD_PROXY_USERNAME']);
+  const password = first(env, ['WHATSAPP_PROXY_SERVER_PASSWORD', 'ZAPD_PROXY_PASSWORD']);
+  // Ignoring WAHA's rotation list would connect those sessions directly, the one thing a proxy user must not get.
+  if (first(env, ['WHATSAPP_PROXY_SERVER_LIST'])) {
+    throw new ConfigError('WHATSAPP_PROXY_SERVER_LIST is not supported: set one WHATSAPP_PROXY_SERVER, or a config.proxy per session');
+  }
+  if (!server) {
+    if (username || password) throw new ConfigError('WHATSAPP_PROXY_SERVER_USERNAME/PASSWORD are set but WHATSAPP_PROXY_SERVER is not');
+    return undefined;
+  }
+  // WAHA's list form rotates sessions over several proxies; zapd takes one, and says so rather than use the first.
+  if (server.includes(',')) throw new ConfigError('WHATSAPP_PROXY_SERVER holds a list; zapd takes one proxy (set per-session proxies in config.proxy)');
+  try {
+    return parseProxy({ server, username, password });
+  } catch (error) {
+    if (error instanceof ProxyConfigError) throw new ConfigError(`WHATSAPP_PROXY_SERVER: ${error.message}`);
+    throw error;
+  }
+}
+
 const SHA512_KEY = /^sha512:[0-9a-f]{128}$/i;
 
 /** How log lines are written: see src/runtime/logger.ts. */
@@ -195,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
   const waRootKey = first(env, ['ZAPD_WA_ROOT_KEY']);
   const publicUrl = first(env, ['ZAPD_BASE_URL', 'WAHA_BASE_URL']);
   const wsAllowedOrigins = parseOrigins(first(env, ['ZAPD_WS_ALLOWED_ORIGINS']));
+  const proxy = defaultProxy(env);
   return {
     host: first(env, ['ZAPD_HOST', 'WHATSAPP_API_HOSTNAME']) ?? '0.0.0.0',
     port,
@@ -222,6 +248,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytesInFlight: byteCount(env, ['ZAPD_MAX_BODY_BYTES_IN_FLIGHT'], 160 * 1024 * 1024),
     wsMaxBufferedBytes: byteCount(env, ['ZAPD_WS_MAX_BUFFERED_BYTES'], 8 * 1024 * 1024),
     ...(wsAllowedOrigins ? { wsAllowedOrigins } : {}),
+    ...(proxy ? { proxy } : {}),
     version: packageInfo().version,
   };
 }

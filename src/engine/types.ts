@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { EventName } from '../events/bus.ts';
 import type { AuthStateRepository } from '../store/repositories.ts';
+import type { ProxySettings } from '../proxy/settings.ts';
 import type { Message } from './dto.ts';
 import type { ChannelEngine } from './channels.ts';
 import type { GroupEngine } from './groups.ts';
@@ -50,6 +51,8 @@ export interface EngineOptions {
   media: MediaSink;
   logger: Logger;
   listener: EngineListener;
+  /** Where every connection of the session goes through (config.proxy or WHATSAPP_PROXY_SERVER); direct when absent. */
+  proxy?: ProxySettings;
 }
 
 export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine, ChannelEngine {

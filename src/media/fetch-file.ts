@@ -5,11 +5,16 @@
 // - how long: one deadline covers every hop's headers and body together, so a server trickling a byte
 //   now and then cannot hold the request (and the API call waiting on it) open;
 // - how much: the body is capped, refused up front when Content-Length already says it is too big.
+// Through a session's proxy the same address check runs here, on zapd's own resolution of the name,
+// and the proxy is asked to connect to the checked address, not to the name (see docs/media-fetching.md).
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookupAll } from 'node:dns/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { AppError, badRequest, contentTooLarge, unprocessable } from '../errors.ts';
+import { proxyAgent } from '../proxy/agents.ts';
+import type { ProxySettings } from '../proxy/settings.ts';
 import { mayConnect, type AddressPolicy } from './address-guard.ts';
 import { filenameFrom } from './filename.ts';
 
@@ -19,7 +24,12 @@ export interface FetchedFile {
   filename: string | undefined;
 }
 
-export interface FetchPolicy extends AddressPolicy {
+/** Where a fetch may connect, and the session's proxy it connects through (direct when absent). */
+export interface ConnectionPolicy extends AddressPolicy {
+  proxy?: ProxySettings;
+}
+
+export interface FetchPolicy extends ConnectionPolicy {
   /** Headers and body of all hops together must arrive within this. */
   totalTimeoutMs: number;
   maxBytes: number;
@@ -62,6 +72,20 @@ function guardedLookup(hostname: string, policy: AddressPolicy): LookupFunction 
   };
 }
 
+/** The first address of `hostname` the guard allows, for the proxy to connect to instead of the name. */
+async function guardedAddress(hostname: string, policy: AddressPolicy): Promise<string> {
+  const addresses = await dnsLookupAll(hostname.replace(/^\[|\]$/g, ''), { all: true });
+  const allowed = addresses.find((entry) => mayConnect(hostname, entry.address, policy));
+  if (!allowed) throw new RefusedAddressError(`${hostname} resolves to a private, reserved or local address`);
+  return allowed.address;
+}
+
+function connectionOptions(url: URL, policy: FetchPolicy): Pick<http.RequestOptions, 'agent' | 'lookup'> {
+  // A fresh agent per request, never a pooled socket: every connection passes the check under its own policy.
+  if (policy.proxy) return { agent: proxyAgent(policy.proxy, { pinAddress: () => guardedAddress(url.hostname, policy) }) };
+  return { lookup: guardedLookup(url.hostname, policy), agent: false };
+}
+
 function requestOnce(url: URL, policy: FetchPolicy, options: FetchOptions, signal: AbortSignal, label: string): Promise<IncomingMessage | { redirect: URL }> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest(`${label} must be http or https, not ${url.protocol}`);
   // A literal IP never goes through DNS, so it is checked here.
@@ -71,8 +95,7 @@ function requestOnce(url: URL, policy: FetchPolicy, options: FetchOptions, signa
   }
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    // agent: false — no pooled socket, so every request passes the lookup check under its own policy.
-    const request = client.get(url, { lookup: guardedLookup(url.hostname, policy), agent: false, signal, headers: options.headers ?? {} }, (response) => {
+    const request = client.get(url, { ...connectionOptions(url, policy), signal, headers: options.headers ?? {} }, (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.destroy();

@@ -4,8 +4,7 @@
 // small JPEG WhatsApp shows beside the link. A page that cannot be read gives no preview, never an
 // error: the text is still sent, as WhatsApp's own clients do.
 import type { OutgoingFile } from '../engine/types.ts';
-import type { AddressPolicy } from './address-guard.ts';
-import { fetchFile, withOpenedUrl, type FetchPolicy } from './fetch-file.ts';
+import { fetchFile, withOpenedUrl, type ConnectionPolicy, type FetchPolicy } from './fetch-file.ts';
 import { PageSummarizer, type PageSummary } from './page-summary.ts';
 import { shrinkToThumbnail } from './thumbnail.ts';
 
@@ -40,7 +39,7 @@ export function firstLink(text: string): string | undefined {
 }
 
 /** Reads the page's head only: at most MAX_HEAD_BYTES, and no further than </head> or <body>. */
-async function readPageHead(url: string, policy: AddressPolicy, signal: AbortSignal): Promise<{ url: URL; summary: PageSummary } | undefined> {
+async function readPageHead(url: string, policy: ConnectionPolicy, signal: AbortSignal): Promise<{ url: URL; summary: PageSummary } | undefined> {
   // No size cap on the page itself: a big page is normal, and only its first MAX_HEAD_BYTES are read.
   const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: Number.MAX_SAFE_INTEGER };
   const options = { label: 'link preview', signal, headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' } };
@@ -67,7 +66,7 @@ function textDecoder(charset: string | undefined): TextDecoder {
   }
 }
 
-async function thumbnail(imageUrl: string, policy: AddressPolicy, signal: AbortSignal): Promise<OutgoingFile | undefined> {
+async function thumbnail(imageUrl: string, policy: ConnectionPolicy, signal: AbortSignal): Promise<OutgoingFile | undefined> {
   try {
     const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: MAX_IMAGE_BYTES };
     const fetched = await fetchFile(imageUrl, limits, { label: 'link preview image', signal });
@@ -81,7 +80,7 @@ async function thumbnail(imageUrl: string, policy: AddressPolicy, signal: AbortS
  * The preview for the first link in `text`, or undefined when there is none or its page gives none.
  * Everything together (page, redirects, image) gets PREVIEW_DEADLINE_MS: sendText waits for this.
  */
-export async function generateLinkPreview(text: string, policy: AddressPolicy): Promise<LinkPreview | undefined> {
+export async function generateLinkPreview(text: string, policy: ConnectionPolicy): Promise<LinkPreview | undefined> {
   const matchedText = firstLink(text);
   if (!matchedText) return undefined;
   const url = /^https?:\/\//i.test(matchedText) ? matchedText : `https://${matchedText}`;

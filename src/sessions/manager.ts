@@ -3,12 +3,13 @@
 // start/stop/logout calls cannot interleave half-way.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { notFound, unprocessable } from '../errors.ts';
+import { badRequest, notFound, unprocessable } from '../errors.ts';
 import type { EventBus, EventMe } from '../events/bus.ts';
 import { createBaileysEngine } from '../engine/baileys/engine.ts';
 import type { AccountInfo, Engine, EngineEndpoint, EngineFactory, SessionStatus } from '../engine/types.ts';
 import type { MediaStorage } from '../media/storage.ts';
 import type { Store, StoredSession } from '../store/repositories.ts';
+import { ProxyConfigError, sessionProxy, type ProxySettings } from '../proxy/settings.ts';
 import { resolveEndpoint } from './endpoint.ts';
 
 export type SessionConfig = Record<string, unknown>;
@@ -22,6 +23,8 @@ export interface SessionInfo {
   engine: { engine: 'NOWEB' };
   presence: null;
   timestamps: { activity: number | null };
+  /** zapd's addition: why the session FAILED, or why it keeps STARTING (e.g. its proxy is unreachable). */
+  failure?: string;
 }
 
 interface StatusChange {
@@ -85,7 +88,23 @@ export class SessionManager {
     return this.describe(await this.require(name));
   }
 
+  /** The proxy a session with this config connects through; a 400 for a config.proxy zapd cannot use. */
+  proxyFor(config: SessionConfig): ProxySettings | undefined {
+    try {
+      return sessionProxy(config, this.options.config.proxy);
+    } catch (error) {
+      if (error instanceof ProxyConfigError) throw badRequest(error.message);
+      throw error;
+    }
+  }
+
+  /** The proxy of a stored session, for the fetches made on its behalf (file.url, link previews). */
+  async proxyOf(name: string): Promise<ProxySettings | undefined> {
+    return this.proxyFor((await this.require(name)).config);
+  }
+
   async create(request: { name: string; config: SessionConfig; start: boolean }): Promise<SessionInfo> {
+    this.proxyFor(request.config);
     const created = await this.options.store.sessions.create({ name: request.name, config: request.config, enabled: false });
     if (!created) throw unprocessable(`Session '${request.name}' already exists. Use PUT to update it.`);
     return request.start ? this.start(request.name) : this.get(request.name);
@@ -94,6 +113,7 @@ export class SessionManager {
   /** WAHA's deprecated `POST /api/sessions/start`: create or update the config, then start. */
   async upsertAndStart(name: string, config: SessionConfig | undefined): Promise<SessionInfo> {
     if (this.running.has(name)) throw unprocessable(`Session '${name}' is already started.`);
+    if (config) this.proxyFor(config);
     const exists = (await this.options.store.sessions.get(name)) !== undefined;
     if (!exists) await this.options.store.sessions.create({ name, config: config ?? {}, enabled: false });
     else if (config) await this.options.store.sessions.update(name, { config });
@@ -103,6 +123,7 @@ export class SessionManager {
   /** Replaces the config; a running session restarts so the new config takes effect. */
   async update(name: string, config: SessionConfig): Promise<SessionInfo> {
     await this.require(name);
+    this.proxyFor(config);
     await this.options.store.sessions.update(name, { config });
     if (this.running.has(name)) return this.restart(name);
     return this.get(name);
@@ -264,6 +285,7 @@ export class SessionManager {
     });
     const endpoint = await this.endpoint;
     const stored = await this.require(name);
+    const proxy = this.proxyFor(stored.config);
     const session: RunningSession = {
       engine: undefined as unknown as Engine,
       status: 'STARTING',
@@ -279,6 +301,7 @@ export class SessionManager {
       authState: this.options.store.authState,
       endpoint,
       logger: this.options.logger,
+      ...(proxy ? { proxy } : {}),
       media: {
         save: async (messageId, data, mimetype, filename) => {
           const file = await this.options.mediaStorage.save(name, messageId, data, mimetype, filename);
@@ -314,7 +337,9 @@ export class SessionManager {
 
   private onStatus(name: string, session: RunningSession, status: SessionStatus, reason?: string): void {
     if (status !== 'SCAN_QR_CODE') session.qr = undefined;
-    if (status === 'FAILED') session.failure = reason;
+    // A reason stays until the session gets through (a retry announces itself without one).
+    if (status === 'FAILED' || reason !== undefined) session.failure = reason;
+    else if (status === 'WORKING' || status === 'SCAN_QR_CODE') session.failure = undefined;
     const previous = session.history.at(-1)?.status;
     session.status = status;
     for (const wake of [...session.statusWaiters]) wake();
@@ -342,6 +367,7 @@ export class SessionManager {
       engine: { engine: 'NOWEB' },
       presence: null,
       timestamps: { activity: session?.history.at(-1)?.timestamp ?? null },
+      ...(session?.failure ? { failure: session.failure } : {}),
     };
   }
 

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Message } from '../dto.ts';
 import type { AccountInfo, Engine, EngineListener, EngineOptions, OutgoingContent, SendOptions } from '../types.ts';
 import { loadAuthState, type StoredAuthState } from './auth-state.ts';
-import { mediaTrust, type MediaTrust } from './media-trust.ts';
+import { sessionTransport, type SessionTransport } from './transport.ts';
+import { ProxyError } from '../../proxy/tunnel.ts';
 import { NotRecordedError, wireEvents } from './events.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import type { GroupEngine } from '../groups.ts';
@@ -30,6 +31,13 @@ const FATAL_CLOSE_REASONS = new Map<number, string>([
   [DisconnectReason.connectionReplaced, 'the connection was replaced by another client'],
   [DisconnectReason.multideviceMismatch, 'multi-device mismatch; link the device again'],
 ]);
+
+/** The proxy's failure behind a close, if that is what closed it (Baileys keeps the socket's error as `data`). */
+function proxyFailure(update: Partial<ConnectionState>): ProxyError | undefined {
+  const error = update.lastDisconnect?.error as (Error & { data?: unknown }) | undefined;
+  if (error instanceof ProxyError) return error;
+  return error?.data instanceof ProxyError ? error.data : undefined;
+}
 
 function closeStatusCode(update: Partial<ConnectionState>): number | undefined {
   const error = update.lastDisconnect?.error as { output?: { statusCode?: unknown } } | undefined;
@@ -76,7 +84,7 @@ export class BaileysEngine implements Engine {
   private readonly presenceBook = new PresenceBook();
   private readonly labelBook: LabelBook;
   private readonly messaging: Messaging;
-  private readonly mediaTrust: MediaTrust | undefined;
+  private readonly transport: SessionTransport;
 
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
@@ -84,7 +92,7 @@ export class BaileysEngine implements Engine {
       ...options.listener,
       event: (name, payload) => options.listener.event(name, payload).catch((error: unknown) => this.logger.error({ err: error, event: name }, 'could not record an event')),
     };
-    this.mediaTrust = options.endpoint.tlsCertificate ? mediaTrust(options.endpoint.tlsCertificate) : undefined;
+    this.transport = sessionTransport(options.proxy, options.endpoint.tlsCertificate);
     this.labelBook = new LabelBook(options.session, options.authState);
     Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook), channelVerbs(() => this.openSocket(), options.session, options.authState, () => this.meId()));
     this.messaging = new Messaging({
@@ -262,7 +270,8 @@ export class BaileysEngine implements Engine {
       markOnlineOnConnect: false,
       syncFullHistory: false,
       getMessage: async (key) => this.recent.content(key),
-      ...(this.mediaTrust ? { fetchAgent: this.mediaTrust.uploadAgent } : {}),
+      ...(this.transport.socketAgent ? { agent: this.transport.socketAgent } : {}),
+      ...(this.transport.uploadAgent ? { fetchAgent: this.transport.uploadAgent } : {}),
       ...(endpoint.url ? { waWebSocketUrl: endpoint.url } : {}),
     });
     this.socket = socket;
@@ -294,7 +303,7 @@ export class BaileysEngine implements Engine {
         else this.logger.error({ err: error, id }, 'could not record a message');
       },
       presences: this.presenceBook,
-      ...(this.mediaTrust ? { downloadOptions: this.mediaTrust.downloadOptions } : {}),
+      ...(this.transport.downloadOptions ? { downloadOptions: this.transport.downloadOptions } : {}),
     });
     this.labelBook.wire(socket, this.listener);
     socket.ev.on('connection.update', (update) => {
@@ -339,10 +348,20 @@ export class BaileysEngine implements Engine {
         .finally(() => this.options.listener.status('FAILED', fatal));
       return;
     }
+    const proxy = proxyFailure(update);
+    if (proxy?.failure === 'auth') {
+      // Wrong or missing proxy credentials do not fix themselves: the user has to change config.proxy.
+      this.running = false;
+      this.logger.warn({ reason: proxy.message }, 'connection closed for good: the proxy refused the credentials');
+      void this.credsWrites.finally(() => this.options.listener.status('FAILED', proxy.message));
+      return;
+    }
     // 515 is WhatsApp asking for a fresh connection right after pairing: not a failure.
     const delay = code === DisconnectReason.restartRequired ? 0 : reconnectDelay(this.failedAttempts++ + this.unrecordedStreak);
-    this.logger.info({ code, delay }, 'connection closed; reconnecting');
-    this.options.listener.status('STARTING');
+    // A proxy that is down may come back: retried like any network failure, with the reason kept visible.
+    if (proxy) this.logger.warn({ reason: proxy.message, delay }, 'could not connect through the proxy; retrying');
+    else this.logger.info({ code, delay }, 'connection closed; reconnecting');
+    this.options.listener.status('STARTING', proxy?.message);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -1,9 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { badRequest, notImplemented } from '../../errors.ts';
 import type { Engine, OutgoingContent, SendOptions } from '../../engine/types.ts';
-import { generateLinkPreview } from '../../media/link-preview.ts';
-import { fileUrlPolicy } from '../../media/policy.ts';
-import { resolveFile, type FileReference } from '../../media/resolve-file.ts';
+import { sessionMedia, type SessionMedia } from '../../media/session-media.ts';
 import { toMp4Video, toVoiceNote } from '../../media/transcode.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
@@ -46,45 +44,45 @@ function vcardOf(contact: Static<typeof S.VcardContact>): { displayName: string;
 export const chattingRoutes: RoutePlugin = async (app, deps) => {
   const { sessions, config } = deps;
   const engineFor = (body: { session?: string }): Promise<Engine> => sessions.workingEngine(body.session ?? 'default');
-  const file = (reference: FileReference, fallbackMimetype: string) =>
-    resolveFile(reference, { urlPolicy: fileUrlPolicy(config), fallbackMimetype });
+  /** The session's file.url and link-preview fetches, through its proxy when it has one. */
+  const mediaFor = async (body: { session?: string }): Promise<SessionMedia> => sessionMedia(config, await sessions.proxyOf(body.session ?? 'default'));
 
   /** Registers a POST that builds content from the body and sends it, answering 201 with the message. */
-  function sender<T extends TSchema>(path: string, summary: string, body: T, build: (body: Static<T>) => Promise<OutgoingContent> | OutgoingContent, extra: { deprecated?: boolean } = {}) {
+  function sender<T extends TSchema>(path: string, summary: string, body: T, build: (body: Static<T>, media: SessionMedia) => Promise<OutgoingContent> | OutgoingContent, extra: { deprecated?: boolean } = {}) {
     app.post<{ Body: Static<T> }>(
       path,
       { schema: { tags, summary, body, response: { 201: MessageSchema, ...errors }, ...extra } },
       async (request, reply) => {
         const requestBody = request.body as Static<T> & ChatRequest;
         const engine = await engineFor(requestBody);
-        const content = await build(request.body);
+        const content = await build(request.body, await mediaFor(requestBody));
         const sent = await engine.send(toChatId(requestBody.chatId), content, sendOptions(requestBody));
         return reply.code(201).send(sent);
       },
     );
   }
 
-  sender('/api/sendText', 'Send a text message; its first link gets a preview unless linkPreview is false', S.SendTextBody, async (body): Promise<OutgoingContent> => {
-    const preview = body.linkPreview === false ? undefined : await generateLinkPreview(body.text, { allowPrivate: config.allowPrivateMediaUrls, allowlist: config.mediaUrlAllowlist });
+  sender('/api/sendText', 'Send a text message; its first link gets a preview unless linkPreview is false', S.SendTextBody, async (body, media): Promise<OutgoingContent> => {
+    const preview = body.linkPreview === false ? undefined : await media.linkPreview(body.text);
     return preview ? { kind: 'linkPreview', text: body.text, preview } : { kind: 'text', text: body.text };
   });
   sender('/api/reply', 'Reply to a message (use sendText with reply_to)', S.SendTextBody, (body) => ({ kind: 'text', text: body.text }), { deprecated: true });
-  sender('/api/sendImage', 'Send an image', S.SendImageBody, async (body) => ({
+  sender('/api/sendImage', 'Send an image', S.SendImageBody, async (body, media) => ({
     kind: 'image',
-    file: await file(body.file, 'image/jpeg'),
+    file: await media.file(body.file, 'image/jpeg'),
     ...(body.caption ? { caption: body.caption } : {}),
   }));
-  sender('/api/sendFile', 'Send a file as a document', S.SendFileBody, async (body) => ({
+  sender('/api/sendFile', 'Send a file as a document', S.SendFileBody, async (body, media) => ({
     kind: 'file',
-    file: await file(body.file, 'application/octet-stream'),
+    file: await media.file(body.file, 'application/octet-stream'),
     ...(body.caption ? { caption: body.caption } : {}),
   }));
-  sender('/api/sendVoice', 'Send a voice note (OGG/Opus; convert: true transcodes any audio)', S.SendVoiceBody, async (body) => {
-    const audio = await file(body.file, 'audio/ogg; codecs=opus');
+  sender('/api/sendVoice', 'Send a voice note (OGG/Opus; convert: true transcodes any audio)', S.SendVoiceBody, async (body, media) => {
+    const audio = await media.file(body.file, 'audio/ogg; codecs=opus');
     return { kind: 'voice', file: body.convert ? await toVoiceNote(audio) : audio };
   });
-  sender('/api/sendVideo', 'Send a video (convert: true transcodes to MP4; asNote sends a round video note)', S.SendVideoBody, async (body) => {
-    const video = await file(body.file, 'video/mp4');
+  sender('/api/sendVideo', 'Send a video (convert: true transcodes to MP4; asNote sends a round video note)', S.SendVideoBody, async (body, media) => {
+    const video = await media.file(body.file, 'video/mp4');
     return { kind: 'video', file: body.convert ? await toMp4Video(video) : video, ...(body.caption ? { caption: body.caption } : {}), ...(body.asNote ? { asNote: true } : {}) };
   });
   sender('/api/sendLocation', 'Send a location', S.SendLocationBody, (body) => ({
@@ -107,14 +105,14 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     text: body.url,
     preview: { url: body.url, title: body.title },
   }), { deprecated: true });
-  sender('/api/send/link-custom-preview', 'Send text with a preview you describe', S.SendLinkCustomPreviewBody, async (body) => ({
+  sender('/api/send/link-custom-preview', 'Send text with a preview you describe', S.SendLinkCustomPreviewBody, async (body, media) => ({
     kind: 'linkPreview',
     text: body.text,
     preview: {
       url: body.preview.url,
       title: body.preview.title,
       ...(body.preview.description ? { description: body.preview.description } : {}),
-      ...(body.preview.image ? { image: await file(body.preview.image, 'image/jpeg') } : {}),
+      ...(body.preview.image ? { image: await media.file(body.preview.image, 'image/jpeg') } : {}),
     },
   }));
 

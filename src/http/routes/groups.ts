@@ -188,7 +188,7 @@ export const groupRoutes: RoutePlugin = async (app, { sessions, config }) => {
     '/api/:session/groups/:id/picture',
     { schema: { tags, summary: 'Set the group picture', params: GroupParams, body: Type.Object({ file: FileSchema }), response: { 200: Ok, ...errors } } },
     async (request) => {
-      const image = await resolveFile(request.body.file, { urlPolicy: fileUrlPolicy(config), fallbackMimetype: 'image/jpeg' });
+      const image = await resolveFile(request.body.file, { urlPolicy: fileUrlPolicy(config, await sessions.proxyOf(request.params.session)), fallbackMimetype: 'image/jpeg' });
       await (await engine(request.params.session)).setPicture(groupId(request.params.id), image.data);
       return { success: true };
     },

@@ -3,8 +3,7 @@
 // itself, or `{mimetype, data}` base64 to a client that accepts only JSON (as WAHA answers).
 import { Type, type Static } from '@sinclair/typebox';
 import type { OutgoingFile } from '../../engine/types.ts';
-import { fileUrlPolicy } from '../../media/policy.ts';
-import { resolveFile } from '../../media/resolve-file.ts';
+import { sessionMedia } from '../../media/session-media.ts';
 import { toMp4Video, toVoiceNote } from '../../media/transcode.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { ErrorResponse } from '../schemas/common.ts';
@@ -38,7 +37,8 @@ export const mediaRoutes: RoutePlugin = async (app, { sessions, config }) => {
       },
       async (request, reply) => {
         await sessions.get(request.params.session);
-        const source = await resolveFile(request.body, { urlPolicy: fileUrlPolicy(config), fallbackMimetype });
+        // A url is fetched the way the session fetches: through its proxy, if it has one.
+        const source = await sessionMedia(config, await sessions.proxyOf(request.params.session)).file(request.body, fallbackMimetype);
         const converted: OutgoingFile = await convert(source);
         const accept = request.headers.accept ?? '';
         if (accept.includes('application/json') && !accept.includes(kind === 'voice' ? 'audio/' : 'video/')) {

@@ -48,7 +48,7 @@ export const profileRoutes: RoutePlugin = async (app, { sessions, config }) => {
     { schema: { tags: profileTags, summary: 'Set your profile picture', params: SessionParams, body: Type.Object({ file: FileSchema }), response: { 200: Ok, ...errors } } },
     async (request) => {
       const whatsapp = await engine(request.params.session);
-      const image = await resolveFile(request.body.file, { urlPolicy: fileUrlPolicy(config), fallbackMimetype: 'image/jpeg' });
+      const image = await resolveFile(request.body.file, { urlPolicy: fileUrlPolicy(config, await sessions.proxyOf(request.params.session)), fallbackMimetype: 'image/jpeg' });
       const me = (await whatsapp.profile()).id;
       await whatsapp.setPicture(me, image.data);
       return { success: true };

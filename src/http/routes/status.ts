@@ -1,7 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { OutgoingContent } from '../../engine/types.ts';
-import { fileUrlPolicy } from '../../media/policy.ts';
-import { resolveFile } from '../../media/resolve-file.ts';
+import { sessionMedia, type SessionMedia } from '../../media/session-media.ts';
 import { ContactRepository } from '../../store/contacts.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
@@ -20,16 +19,15 @@ export const statusRoutes: RoutePlugin = async (app, { sessions, store, config }
   const contacts = new ContactRepository(store.db);
   const audience = async (session: string, given: string[] | null | undefined) =>
     given?.length ? given.map(toChatId) : (await contacts.list(session, 10_000, 0)).map((contact) => contact.id);
-  const file = (reference: Static<typeof FileSchema>, fallbackMimetype: string) => resolveFile(reference, { urlPolicy: fileUrlPolicy(config), fallbackMimetype });
 
-  function poster<T extends TSchema>(kind: string, summary: string, body: T, build: (body: Static<T>) => Promise<OutgoingContent> | OutgoingContent) {
+  function poster<T extends TSchema>(kind: string, summary: string, body: T, build: (body: Static<T>, media: SessionMedia) => Promise<OutgoingContent> | OutgoingContent) {
     app.post<{ Params: Static<typeof SessionParams>; Body: Static<T> }>(
       `/api/:session/status/${kind}`,
       { schema: { tags, summary, params: SessionParams, body, response: { 201: MessageSchema, ...errors } } },
       async (request, reply) => {
         const values = request.body as Static<T> & { contacts?: string[] | null; backgroundColor?: string; font?: number };
         const engine = await sessions.workingEngine(request.params.session);
-        const content = await build(request.body);
+        const content = await build(request.body, sessionMedia(config, await sessions.proxyOf(request.params.session)));
         const style = { ...(values.backgroundColor ? { backgroundColor: values.backgroundColor } : {}), ...(values.font !== undefined ? { font: values.font } : {}) };
         return reply.code(201).send(await engine.sendStatus(content, await audience(request.params.session, values.contacts), style));
       },
@@ -37,15 +35,15 @@ export const statusRoutes: RoutePlugin = async (app, { sessions, store, config }
   }
 
   poster('text', 'Post a text status', Type.Object({ text: Type.String({ minLength: 1, maxLength: 700 }), contacts: Contacts, ...Style }), (body) => ({ kind: 'text', text: body.text }));
-  poster('image', 'Post an image status', Type.Object({ file: FileSchema, caption: Type.Optional(Type.String()), contacts: Contacts }), async (body) => ({
+  poster('image', 'Post an image status', Type.Object({ file: FileSchema, caption: Type.Optional(Type.String()), contacts: Contacts }), async (body, media) => ({
     kind: 'image',
-    file: await file(body.file, 'image/jpeg'),
+    file: await media.file(body.file, 'image/jpeg'),
     ...(body.caption ? { caption: body.caption } : {}),
   }));
-  poster('voice', 'Post a voice status', Type.Object({ file: FileSchema, contacts: Contacts, ...Style }), async (body) => ({ kind: 'voice', file: await file(body.file, 'audio/ogg; codecs=opus') }));
-  poster('video', 'Post a video status', Type.Object({ file: FileSchema, caption: Type.Optional(Type.String()), contacts: Contacts }), async (body) => ({
+  poster('voice', 'Post a voice status', Type.Object({ file: FileSchema, contacts: Contacts, ...Style }), async (body, media) => ({ kind: 'voice', file: await media.file(body.file, 'audio/ogg; codecs=opus') }));
+  poster('video', 'Post a video status', Type.Object({ file: FileSchema, caption: Type.Optional(Type.String()), contacts: Contacts }), async (body, media) => ({
     kind: 'video',
-    file: await file(body.file, 'video/mp4'),
+    file: await media.file(body.file, 'video/mp4'),
     ...(body.caption ? { caption: body.caption } : {}),
   }));
 

@@ -47,7 +47,14 @@ export const SessionConfigSchema = Type.Object(
     metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
     proxy: Type.Optional(
       Type.Union([
-        Type.Object({ server: Type.String({ minLength: 1 }), username: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }),
+        Type.Object(
+          {
+            server: Type.String({ minLength: 1, maxLength: 300, description: "host:port (an HTTP proxy, as WAHA takes it), or http://, socks5:// or socks5h://host:port" }),
+            username: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+            password: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+          },
+          { description: "Every connection of the session (WhatsApp, media, file.url, link previews) goes through this proxy; overrides WHATSAPP_PROXY_SERVER" },
+        ),
         Type.Null(),
       ]),
     ),
@@ -89,6 +96,7 @@ export const SessionInfoSchema = Type.Object({
   engine: Type.Object({ engine: Type.Literal('NOWEB') }),
   presence: Type.Null(),
   timestamps: Type.Object({ activity: Type.Union([Type.Number(), Type.Null()]) }),
+  failure: Type.Optional(Type.String({ description: 'zapd: why the session FAILED, or why it keeps STARTING (e.g. its proxy is unreachable)' })),
 });
 
 export const ListSessionsQuery = Type.Object({
