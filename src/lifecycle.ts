@@ -23,3 +23,9 @@ export function shutdown(reason: string, exit = true): Promise<void> {
   })();
   return stopping;
 }
+
+/** Ends the process at once, without the cleanup steps: POST /api/server/stop {force: true}. */
+export function exitNow(reason: string): void {
+  process.stderr.write(`zapd: stopping at once (${reason})\n`);
+  process.exit(0);
+}

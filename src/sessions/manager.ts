@@ -11,6 +11,7 @@ import type { MediaStorage } from '../media/storage.ts';
 import type { Store, StoredSession } from '../store/repositories.ts';
 import { ProxyConfigError, sessionProxy, type ProxySettings } from '../proxy/settings.ts';
 import { resolveEndpoint } from './endpoint.ts';
+import { QrPrinter } from './qr-printer.ts';
 
 export type SessionConfig = Record<string, unknown>;
 
@@ -74,9 +75,11 @@ export class SessionManager {
   private restoring: Promise<void> | undefined;
   private readonly awaitingRestore = new Set<string>();
   private closing = false;
+  private readonly qrPrinter: QrPrinter;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.engineFactory = options.engineFactory ?? createBaileysEngine;
+    this.qrPrinter = new QrPrinter(options.config.printQr);
   }
 
   async list(filter: { all: boolean }): Promise<SessionInfo[]> {
@@ -300,7 +303,8 @@ export class SessionManager {
       session: name,
       authState: this.options.store.authState,
       endpoint,
-      logger: this.options.logger,
+      // config.debug: this session logs at debug level whatever the server's level is.
+      logger: stored.config.debug === true ? this.options.logger.child({}, { level: 'debug' }) : this.options.logger,
       ...(proxy ? { proxy } : {}),
       media: {
         save: async (messageId, data, mimetype, filename) => {
@@ -312,6 +316,7 @@ export class SessionManager {
         status: (status, reason) => this.onStatus(name, session, status, reason),
         qr: (value) => {
           session.qr = value;
+          void this.qrPrinter.print(name, value).catch((error: unknown) => this.options.logger.warn({ err: error, session: name }, 'could not print the QR'));
         },
         account: (account) => {
           session.me = account;

@@ -264,8 +264,9 @@ export class BaileysEngine implements Engine {
     listener.status('STARTING');
     const socket = makeWASocket({
       auth: auth.state,
-      // Baileys is chatty; its own lines only show when our log level asks for everything.
-      logger: this.logger.child({ module: 'baileys' }, { level: this.logger.level === 'trace' || this.logger.level === 'silent' ? this.logger.level : 'error' }),
+      // Baileys is chatty; its own lines only show when this session logs at debug or finer (the
+      // server's level, or WAHA's config.debug for this session alone).
+      logger: this.logger.child({ module: 'baileys' }, { level: ['debug', 'trace', 'silent'].includes(this.logger.level) ? this.logger.level : 'error' }),
       browser: Browsers.ubuntu('zapd'),
       markOnlineOnConnect: false,
       syncFullHistory: false,

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import QRCode from 'qrcode';
+import { notImplemented } from '../../errors.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { SessionName } from '../schemas/sessions.ts';
@@ -11,9 +12,13 @@ const QrQuery = Type.Object({
 });
 const RequestCodeBody = Type.Object({
   phoneNumber: Type.String({ pattern: '^\\+?[0-9][0-9 ()-]{5,20}$', description: 'International number, digits only or with +, spaces, dashes' }),
-  method: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Accepted for WAHA compatibility; ignored' })),
+  method: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: "Leave it out (or null): a linked device gets a pairing code. WAHA's sms/voice registration codes register a phone as a primary device, which a linked device cannot do: they answer 501",
+    }),
+  ),
 });
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse, 501: ErrorResponse };
 
 /** Baileys gives 8 characters; WhatsApp's phone UI shows them as two groups of four. */
 function formatPairingCode(code: string): string {
@@ -64,6 +69,12 @@ export const authRoutes: RoutePlugin = async (app, { sessions }) => {
       },
     },
     async (request, reply) => {
+      const method = request.body.method;
+      if (method !== undefined && method !== null && method !== '') {
+        throw notImplemented(
+          `method '${method.slice(0, 20)}': registration codes by SMS or voice make a phone number a primary WhatsApp device, which a linked device (zapd) cannot be; leave method out to get a pairing code`,
+        );
+      }
       const code = await sessions.requestPairingCode(request.params.session, request.body.phoneNumber);
       return reply.code(201).send({ code: formatPairingCode(code) });
     },

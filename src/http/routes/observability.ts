@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { shutdown } from '../../lifecycle.ts';
+import { exitNow, shutdown } from '../../lifecycle.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 
@@ -73,10 +73,12 @@ export const observabilityRoutes: RoutePlugin = async (app, { config, store, ses
   const StopBody = Type.Object({ force: Type.Optional(Type.Boolean({ default: false })) });
   app.post<{ Body: Static<typeof StopBody> }>(
     '/api/server/stop',
-    { schema: { tags, summary: 'Stop the server gracefully (force skips waiting for sessions)', body: Type.Optional(StopBody), response: { 201: Type.Object({ stopping: Type.Boolean() }), 401: ErrorResponse } } },
+    { schema: { tags, summary: 'Stop the server gracefully; with force, at once (the outbox keeps what is not delivered)', body: Type.Optional(StopBody), response: { 201: Type.Object({ stopping: Type.Boolean() }), 401: ErrorResponse } } },
     async (request, reply) => {
       const force = request.body?.force ?? false;
-      setTimeout(() => void shutdown(force ? 'api stop (force)' : 'api stop'), 100);
+      // The answer goes out first; then a graceful stop (sessions closed, deliveries flushed), or with
+      // force an immediate exit: the outbox is durable, so what was not delivered goes out next start.
+      setTimeout(() => (force ? exitNow('api stop, force') : void shutdown('api stop')), 100);
       return reply.code(201).send({ stopping: true });
     },
   );

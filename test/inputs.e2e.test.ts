@@ -1,0 +1,91 @@
+// Inputs WAHA documents that zapd used to accept and ignore: WAHA_PRINT_QR, config.debug,
+// request-code's method, and server/stop's force. Each one here must do what it says.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startSimulator } from '../sim/index.ts';
+import { startZapdProcess, type ZapdProcess } from './support/process.ts';
+import { waitFor } from './support/wait.ts';
+import { startSandbox } from './support/zapd.ts';
+
+const KEY = 'inputs-key';
+
+async function withZapdProcess(env: Record<string, string>, run: (zapd: ZapdProcess, call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>) => Promise<void>) {
+  const simulator = await startSimulator({ port: 0, logLevel: 'silent' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'zapd-inputs-'));
+  const zapd = await startZapdProcess({ ZAPD_DATA_DIR: dataDir, ZAPD_API_KEY: KEY, ZAPD_WA_URL: simulator.wsUrl, ZAPD_LOG_FORMAT: 'json', ...env });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${zapd.url}${path}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  try {
+    await run(zapd, call);
+  } finally {
+    zapd.child.kill('SIGKILL');
+    await zapd.exited;
+    await simulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const QR_BLOCKS = /[▀▄█]{10,}/;
+
+test('WAHA_PRINT_QR prints a waiting session QR to the terminal, and false keeps it quiet', async () => {
+  await withZapdProcess({ ZAPD_LOG_LEVEL: 'warn' }, async (zapd, call) => {
+    assert.equal((await call('POST', '/api/sessions', { name: 'shown' })).status, 201);
+    await waitFor('the QR on stdout', () => zapd.output.includes("Session 'shown' waits for a scan") && QR_BLOCKS.test(zapd.output), 30_000);
+  });
+  await withZapdProcess({ ZAPD_LOG_LEVEL: 'warn', WAHA_PRINT_QR: 'False' }, async (zapd, call) => {
+    assert.equal((await call('POST', '/api/sessions', { name: 'hidden' })).status, 201);
+    await waitFor('the session to wait for a scan', async () => (await call('GET', '/api/sessions/hidden')).body.status === 'SCAN_QR_CODE', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(!QR_BLOCKS.test(zapd.output), 'no QR printed');
+  });
+});
+
+test('config.debug makes that session, and only it, log at debug level', async () => {
+  await withZapdProcess({ ZAPD_LOG_LEVEL: 'info' }, async (zapd, call) => {
+    assert.equal((await call('POST', '/api/sessions', { name: 'loud', config: { debug: true } })).status, 201);
+    assert.equal((await call('POST', '/api/sessions', { name: 'calm' })).status, 201);
+    const debugLines = (session: string) =>
+      zapd.output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; session?: string })
+        .filter((entry) => entry.level === 20 && entry.session === session);
+    await waitFor('debug lines of the loud session', () => debugLines('loud').length > 0, 30_000);
+    await waitFor('the calm session to wait for a scan', async () => (await call('GET', '/api/sessions/calm')).body.status === 'SCAN_QR_CODE', 30_000);
+    assert.equal(debugLines('calm').length, 0);
+  });
+});
+
+test("request-code's sms and voice methods are refused with the reason; without one it pairs", async () => {
+  const sandbox = await startSandbox();
+  try {
+    const { zapd } = sandbox;
+    assert.equal((await zapd.api('POST', '/api/sessions', { name: 'pair' })).status, 201);
+    await sandbox.waitForStatus('pair', 'SCAN_QR_CODE');
+    for (const method of ['sms', 'voice']) {
+      const refused = await zapd.api<{ statusCode: number; message: string }>('POST', '/api/pair/auth/request-code', { phoneNumber: '15550009191', method });
+      assert.equal(refused.status, 501, JSON.stringify(refused.body));
+      assert.match(refused.body.message, /linked device/);
+    }
+    const paired = await zapd.api<{ code: string }>('POST', '/api/pair/auth/request-code', { phoneNumber: '15550009191', method: null });
+    assert.equal(paired.status, 201, JSON.stringify(paired.body));
+    assert.match(paired.body.code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test('server/stop with force exits at once, without the graceful steps', async () => {
+  await withZapdProcess({ ZAPD_LOG_LEVEL: 'warn', WAHA_PRINT_QR: 'false' }, async (zapd, call) => {
+    const stop = await call('POST', '/api/server/stop', { force: true });
+    assert.equal(stop.status, 201);
+    assert.equal(await zapd.exited, 0, zapd.output);
+    assert.ok(zapd.output.includes('stopping at once (api stop, force)'), zapd.output);
+    assert.ok(!zapd.output.includes('zapd: stopping (api stop)'), 'the graceful path did not run');
+  });
+});
