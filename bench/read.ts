@@ -27,7 +27,6 @@ const TARGET_P99_MS = 20;
 const WARMUP_SECONDS = 1;
 const KEY = 'bench-key';
 const SESSION = 'bench';
-const OWN = '15550090000@c.us';
 
 type Backend = 'sqlite' | 'postgres';
 
@@ -92,11 +91,10 @@ function seedRow(index: number, idBytes: Buffer): SeedRow {
   const message: Message = {
     id: `${fromMe}_${chatId}_${key}`,
     timestamp,
-    from: fromMe ? OWN : chatId,
+    // NOWEB's shape: `from` is the chat either way; 1:1 messages carry no `to` or `participant`.
+    from: chatId,
     fromMe,
     source: fromMe ? 'api' : 'app',
-    to: fromMe ? chatId : OWN,
-    participant: null,
     body,
     hasMedia: false,
     media: null,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AdminApi } from './admin.ts';
 import { registerAccountRoutes } from './admin-accounts.ts';
+import { registerGroupRoutes } from './admin-groups.ts';
 import { Network } from './network.ts';
 import { SimulatorState } from './state.ts';
 import { startMediaServer } from './media.ts';
@@ -58,6 +59,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   let wsUrl = '';
   const contacts = new VirtualContacts(network, () => ({ wsUrl, rootPublicKey: trust.root.public, tlsCertificate: tls.certificate }));
   registerAccountRoutes(admin, network, contacts);
+  registerGroupRoutes(admin, contacts);
   const server = createServer((request, response) => {
     if (request.url?.startsWith('/admin')) {
       void admin.handle(request, response);

@@ -58,9 +58,12 @@ describe('groups end to end', () => {
     await waitFor('hank receives it', async () => (await admin<Array<{ id: string; text: string; chat: string }>>('GET', `/accounts/${HANK}/messages`)).some((message) => message.text === 'hello crew' && message.chat === groupId));
     const { id } = await admin<{ id: string }>('POST', `/accounts/${HANK}/send`, { to: groupId, text: 'hi boss' });
     const stored = await waitFor('the group message in the store', async () =>
-      (await zapd.api<Array<{ id: string; body: string; participant: string; from: string }>>('GET', `/api/main/chats/${groupId}/messages`)).body.find((message) => message.id.endsWith(id)),
+      (await zapd.api<Array<{ id: string; body: string; participant: string; from: string; to: string }>>('GET', `/api/main/chats/${groupId}/messages`)).body.find((message) => message.id.includes(id)),
     );
     assert.equal(stored.body, 'hi boss');
+    // NOWEB: a group message's id names its author, `from` and `to` are the group.
+    assert.equal(stored.id, `false_${groupId}_${id}_${HANK}@c.us`);
+    assert.equal(stored.to, groupId);
     assert.equal(stored.from, groupId);
     assert.equal(stored.participant, `${HANK}@c.us`);
   });
@@ -93,7 +96,7 @@ describe('groups end to end', () => {
     assert.deepEqual(removed.body, [{ id: `${IRIS}@c.us`, status: '200' }]);
     await waitFor('iris to be out', async () => !(await admin<GroupBody[]>('GET', `/accounts/${IRIS}/groups`)).some((group) => group.id === groupId));
     await waitFor('group.v2.participants remove', () =>
-      frames.some((frame) => frame.event === 'group.v2.participants' && frame.payload.type === 'remove' && JSON.stringify(frame.payload.participants).includes(`${IRIS}@c.us`)),
+      frames.some((frame) => frame.event === 'group.v2.participants' && frame.payload.type === 'leave' && JSON.stringify(frame.payload.participants).includes(`${IRIS}@c.us`)),
     );
     const promoted = await zapd.api('POST', `/api/main/groups/${groupId}/admin/promote`, { participants: [{ id: HANK }] });
     assert.equal(promoted.status, 201);

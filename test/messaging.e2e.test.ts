@@ -9,10 +9,19 @@ import { toneWav } from './support/audio.ts';
 
 interface SentMessage {
   id: string;
+  from: string;
   fromMe: boolean;
-  to: string;
+  to?: string;
+  participant?: string;
   body: string | null;
   source: string;
+  ack: number;
+  ackName: string;
+  timestamp: number;
+  key: { remoteJid: string; fromMe: boolean; id: string };
+  message: Record<string, unknown>;
+  messageTimestamp: string;
+  status: string;
 }
 interface ContactMessage {
   id: string;
@@ -50,7 +59,16 @@ describe('messaging end to end', () => {
     assert.equal(waha.status, 201, JSON.stringify(waha.body));
     assert.match(waha.body.id, new RegExp(`^true_${CAROL}@c\\.us_[0-9A-F]+$`));
     assert.equal(waha.body.fromMe, true);
-    assert.equal(waha.body.to, `${CAROL}@c.us`);
+    // NOWEB: `from` is the chat, a 1:1 message has no `to`/`participant`; the raw key and status are top-level.
+    assert.equal(waha.body.from, `${CAROL}@c.us`);
+    assert.equal('to' in waha.body, false);
+    assert.equal('participant' in waha.body, false);
+    assert.equal(waha.body.ack, 0);
+    assert.equal(waha.body.ackName, 'PENDING');
+    assert.deepEqual(waha.body.key, { remoteJid: `${CAROL}@s.whatsapp.net`, fromMe: true, id: waha.body.id.split('_')[2] });
+    assert.equal(waha.body.messageTimestamp, String(waha.body.timestamp));
+    assert.equal(waha.body.status, 'PENDING');
+    assert.equal((waha.body.message.extendedTextMessage as { text?: string } | undefined)?.text ?? waha.body.message.conversation, 'hello from waha');
     assert.equal(waha.body.source, 'api');
     assert.equal((await carolReceived(waha.body.id)).text, 'hello from waha');
 

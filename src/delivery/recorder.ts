@@ -20,7 +20,8 @@ export function laneOf(event: ZapdEvent): string {
   const payload = asRecord(event.payload);
   const vote = asRecord(payload.vote);
   const candidates = [
-    typeof payload.fromMe === 'boolean' ? (payload.fromMe ? payload.to : payload.from) : undefined,
+    // A message's or ack's chat (see chatOf): NOWEB's `from`, or `to` of our messages stored the older way.
+    typeof payload.fromMe === 'boolean' ? (payload.fromMe && typeof payload.to === 'string' ? payload.to : payload.from) : undefined,
     vote.fromMe === true ? vote.to : vote.from,
     asRecord(payload.group).id,
     payload.chatId,

@@ -37,8 +37,10 @@ export interface Message {
   fromMe: boolean;
   /** `api` when zapd sent it, `app` when the phone or another linked device did. */
   source: 'api' | 'app';
-  to: string;
-  participant: string | null;
+  /** The group, for a group message; absent in 1:1 chats (as NOWEB). */
+  to?: string;
+  /** The author of a group message; absent in 1:1 chats (as NOWEB). */
+  participant?: string;
   body: string | null;
   hasMedia: boolean;
   media: MediaInfo | null;
@@ -53,11 +55,23 @@ export interface Message {
   _data: unknown;
 }
 
+/**
+ * What a send answers: the message in WAHA's shape, plus the top-level fields of the raw WhatsApp
+ * message that NOWEB answers (clients read `key.id`, `messageTimestamp` and `status` there), in the
+ * JSON form NOWEB gives them (64-bit numbers and enums as strings).
+ */
+export interface SentMessage extends Message {
+  key: { remoteJid?: string; fromMe?: boolean; id?: string; participant?: string };
+  message: Record<string, unknown> | null;
+  messageTimestamp: string | number;
+  status: string | number;
+}
+
 export interface MessageAck {
   id: string;
   from: string;
-  to: string;
-  participant: string | null;
+  to?: string;
+  participant?: string;
   fromMe: boolean;
   ack: number;
   ackName: string;
@@ -68,8 +82,8 @@ export interface MessageReaction {
   timestamp: number;
   from: string;
   fromMe: boolean;
-  to: string;
-  participant: string | null;
+  to?: string;
+  participant?: string;
   reaction: { text: string; messageId: string };
 }
 

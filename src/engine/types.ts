@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { EventName } from '../events/bus.ts';
 import type { AuthStateRepository } from '../store/repositories.ts';
 import type { ProxySettings } from '../proxy/settings.ts';
-import type { Message } from './dto.ts';
+import type { Message, SentMessage } from './dto.ts';
 import type { ChannelEngine } from './channels.ts';
 import type { GroupEngine } from './groups.ts';
 import type { LabelEngine } from './labels.ts';
@@ -65,17 +65,17 @@ export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, Lab
   /** Asks for an 8-character code to type on the phone instead of scanning the QR. */
   requestPairingCode(phoneNumber: string): Promise<string>;
 
-  send(chatId: string, content: OutgoingContent, options?: SendOptions): Promise<Message>;
-  forward(chatId: string, messageId: string): Promise<Message>;
+  send(chatId: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage>;
+  forward(chatId: string, messageId: string): Promise<SentMessage>;
   react(messageId: string, reaction: string): Promise<void>;
-  edit(chatId: string, messageId: string, text: string): Promise<Message>;
+  edit(chatId: string, messageId: string, text: string): Promise<SentMessage>;
   revoke(chatId: string, messageId: string): Promise<void>;
   star(chatId: string, messageId: string, star: boolean): Promise<void>;
-  votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message>;
+  votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<SentMessage>;
   markRead(chatId: string, messageIds: string[]): Promise<void>;
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void>;
   /** Posts a status (story) visible to `audience` (chat ids); returns the status message. */
-  sendStatus(content: OutgoingContent, audience: string[], style?: { backgroundColor?: string; font?: number }): Promise<Message>;
+  sendStatus(content: OutgoingContent, audience: string[], style?: { backgroundColor?: string; font?: number }): Promise<SentMessage>;
   deleteStatus(statusId: string, audience: string[]): Promise<void>;
   newMessageId(): string;
   /** Pins (for `durationSeconds`) or unpins a message for everyone in the chat. */

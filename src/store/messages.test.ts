@@ -12,18 +12,15 @@ import { openStore } from './index.ts';
 import { DEEP_PAGE_OFFSET, messageJson, MessageRepository, type MessageQuery } from './messages.ts';
 
 const CHAT = '15550001234@c.us';
-const OWN = '15550009999@c.us';
 
 function message(index: number, fromMe: boolean, body: string): Message {
   const key = `3EB0${String(index).padStart(16, '0')}`;
   return {
     id: `${fromMe}_${CHAT}_${key}`,
     timestamp: 1_700_000_000 + index,
-    from: fromMe ? OWN : CHAT,
+    from: CHAT,
     fromMe,
     source: fromMe ? 'api' : 'app',
-    to: fromMe ? CHAT : OWN,
-    participant: null,
     body,
     hasMedia: false,
     media: null,

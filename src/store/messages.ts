@@ -25,9 +25,12 @@ export interface ChatSummary {
 /** 8 parameters a row: well under SQLite's and PostgreSQL's limits on one statement. */
 const HISTORY_ROWS_PER_INSERT = 100;
 
-/** The chat a message belongs to, from the session's point of view. */
+/**
+ * The chat a message belongs to. NOWEB's `from` is the chat whoever sent the message; payloads
+ * stored before zapd followed it had our own id in `from` of our messages and the chat in `to`.
+ */
 export function chatOf(message: Pick<Message, 'fromMe' | 'from' | 'to'>): string {
-  return message.fromMe ? message.to : message.from;
+  return message.fromMe && message.to !== undefined ? message.to : message.from;
 }
 
 /** The payload keeps every character exactly (it is JSON); the key columns go through the codec. */

@@ -22,7 +22,6 @@ test('the NUL escape is reversible for every string and leaves plain text alone'
 });
 
 const CHAT = '1555000\u00001234@c.us';
-const OWN = '15550009999@c.us';
 
 function message(id: string, body: string): Message {
   return {
@@ -31,8 +30,6 @@ function message(id: string, body: string): Message {
     from: CHAT,
     fromMe: false,
     source: 'app',
-    to: OWN,
-    participant: null,
     body,
     hasMedia: false,
     media: null,

@@ -1,12 +1,12 @@
 import makeWASocket, { Browsers, DisconnectReason, WA_CERT_DETAILS } from 'baileys';
 import type { ConnectionState, WASocket } from 'baileys';
 import type { Logger } from 'pino';
-import type { Message } from '../dto.ts';
+import type { Message, SentMessage } from '../dto.ts';
 import type { AccountInfo, Engine, EngineListener, EngineOptions, OutgoingContent, SendOptions } from '../types.ts';
 import { loadAuthState, type StoredAuthState } from './auth-state.ts';
 import { sessionTransport, type SessionTransport } from './transport.ts';
 import { ProxyError } from '../../proxy/tunnel.ts';
-import { NotRecordedError, wireEvents } from './events.ts';
+import { NotRecordedError, stateChangePayload, wireEvents } from './events.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import type { GroupEngine } from '../groups.ts';
 import type { DirectoryEngine, ProfileEngine } from '../profile.ts';
@@ -102,16 +102,16 @@ export class BaileysEngine implements Engine {
     });
   }
 
-  send(chatId: string, content: OutgoingContent, options?: SendOptions): Promise<Message> {
+  send(chatId: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
     return this.messaging.send(chatId, content, options);
   }
-  forward(chatId: string, messageId: string): Promise<Message> {
+  forward(chatId: string, messageId: string): Promise<SentMessage> {
     return this.messaging.forward(chatId, messageId);
   }
   react(messageId: string, reaction: string): Promise<void> {
     return this.messaging.react(messageId, reaction);
   }
-  edit(chatId: string, messageId: string, text: string): Promise<Message> {
+  edit(chatId: string, messageId: string, text: string): Promise<SentMessage> {
     return this.messaging.edit(chatId, messageId, text);
   }
   revoke(chatId: string, messageId: string): Promise<void> {
@@ -120,7 +120,7 @@ export class BaileysEngine implements Engine {
   star(chatId: string, messageId: string, star: boolean): Promise<void> {
     return this.messaging.star(chatId, messageId, star);
   }
-  votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message> {
+  votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<SentMessage> {
     return this.messaging.votePoll(chatId, pollMessageId, votes);
   }
   markRead(chatId: string, messageIds: string[]): Promise<void> {
@@ -129,7 +129,7 @@ export class BaileysEngine implements Engine {
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
     return this.messaging.setChatState(chatId, state);
   }
-  sendStatus(content: OutgoingContent, audience: string[], style?: { backgroundColor?: string; font?: number }): Promise<Message> {
+  sendStatus(content: OutgoingContent, audience: string[], style?: { backgroundColor?: string; font?: number }): Promise<SentMessage> {
     return this.messaging.sendStatus(content, audience, style);
   }
   deleteStatus(statusId: string, audience: string[]): Promise<void> {
@@ -316,7 +316,7 @@ export class BaileysEngine implements Engine {
   private onConnectionUpdate(socket: WASocket, update: Partial<ConnectionState>): void {
     const { listener } = this;
     const state = connectionState(update);
-    if (state) void listener.event('state.change', { state });
+    if (state) void listener.event('state.change', stateChangePayload(state, update));
     if (update.qr) {
       listener.status('SCAN_QR_CODE');
       listener.qr(update.qr);

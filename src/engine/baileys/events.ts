@@ -3,13 +3,15 @@
 import { createHash } from 'node:crypto';
 import { decryptPollVote, downloadMediaMessage, jidNormalizedUser, WAMessageStubType } from 'baileys';
 import { proto } from 'baileys';
-import type { WAMessage, WAMessageKey, WASocket } from 'baileys';
+import type { ConnectionState, WAMessage, WAMessageKey, WASocket } from 'baileys';
 import type { Logger } from 'pino';
 import type { EventName } from '../../events/bus.ts';
-import { HISTORY_EVENT, type HistoryBatch, type MediaInfo, type MessageDestination } from '../dto.ts';
+import { HISTORY_EVENT, type HistoryBatch, type MediaInfo, type MessageAck, type MessageDestination } from '../dto.ts';
 import type { EngineListener, MediaSink } from '../types.ts';
 import { serializeMessageId, toWahaChatId } from './jids.ts';
-import { endpoints, mediaContent, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
+import { AckOrder } from './ack-order.ts';
+import { wireGroupEvents } from './group-events.ts';
+import { destinationEndpoints, endpoints, mediaContent, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
 import type { PresenceBook } from './profile.ts';
 import type { RecentMessages } from './recent-messages.ts';
 
@@ -60,9 +62,12 @@ async function fetchMedia(socket: WASocket, message: WAMessage, context: EventCo
 }
 
 function destination(key: proto.IMessageKey, me: string): MessageDestination {
-  const { from, to } = endpoints(key, me);
+  const { from, to } = destinationEndpoints(key, me);
   return { id: serializeMessageId(key), from, to, fromMe: key.fromMe === true };
 }
+
+/** Baileys' PENDING status: a message handed to WhatsApp, not yet acknowledged. */
+const PENDING_STATUS = 1;
 
 /** Content that is bookkeeping, not a message a user would see in a chat. */
 function isSilent(message: WAMessage): boolean {
@@ -71,8 +76,12 @@ function isSilent(message: WAMessage): boolean {
   return Boolean(content.protocolMessage || content.reactionMessage || content.pollUpdateMessage || content.senderKeyDistributionMessage && Object.keys(content).length === 1);
 }
 
-export function wireEvents(socket: WASocket, context: EventContext): void {
+export function wireEvents(socket: WASocket, context: EventContext): AckOrder<MessageAck> {
   const { listener } = context;
+  const acks = new AckOrder<MessageAck>({
+    emit: (payload) => void listener.event('message.ack', payload),
+    awaitsAnnouncement: (chatJid, id) => context.recent.wasSentByApi({ key: { remoteJid: chatJid, id } }),
+  });
 
   // Messages are reported one after another, media downloaded first, so a chat's events keep their order.
   let reported: Promise<void> = Promise.resolve();
@@ -124,7 +133,7 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
 
   async function report(message: WAMessage): Promise<void> {
     const me = context.me();
-    const reaction = toWahaReaction(message, me);
+    const reaction = toWahaReaction(message);
     if (reaction) await context.record('message.reaction', reaction);
     if (message.message?.pollUpdateMessage) await onPollVote(message, context);
     // A message WhatsApp delivered but this device could not decrypt yet ("Waiting for this
@@ -136,9 +145,20 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
     if (isSilent(message)) return;
     const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
     const media = message.key?.fromMe ? undefined : await fetchMedia(socket, message, context);
-    const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}) });
+    // Baileys' event buffer may fold receipts that came meanwhile into the message it hands us (and
+    // drop them as updates). A message we sent is announced as sent (PENDING) and the folded
+    // receipt follows as its ack, so that clients see each step, in order.
+    const sentByUs = source === 'api' && message.key?.fromMe === true;
+    const folded = sentByUs && typeof message.status === 'number' && message.status > PENDING_STATUS ? message.status : undefined;
+    const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}), ...(folded !== undefined ? { status: PENDING_STATUS } : {}) });
     // Published together so both are recorded in one transaction, still in this order.
     await Promise.all([context.record('message.any', payload), ...(message.key?.fromMe ? [] : [context.record('message', payload)])]);
+    if (message.key?.fromMe) {
+      const chatJid = message.key.remoteJid ?? '';
+      const id = message.key.id ?? '';
+      acks.announced(chatJid, id);
+      if (folded !== undefined) acks.ack(chatJid, id, toWahaAck(message.key, folded));
+    }
   }
 
   // Baileys keeps the server's ack to itself; it is WAHA's SERVER (1) step between PENDING and DEVICE.
@@ -146,13 +166,12 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
     const { id, from, error } = node.attrs;
     if (!id || !from || error) return;
     const key = { remoteJid: jidNormalizedUser(from), id, fromMe: true };
-    listener.event('message.ack', toWahaAck(key, 2, context.me()));
+    acks.ack(key.remoteJid, id, toWahaAck(key, 2));
   });
 
   socket.ev.on('messages.update', (updates) => {
-    const me = context.me();
     for (const { key, update } of updates) {
-      if (typeof update.status === 'number' && key.fromMe) listener.event('message.ack', toWahaAck(key, update.status, me));
+      if (typeof update.status === 'number' && key.fromMe) acks.ack(key.remoteJid ?? '', key.id ?? '', toWahaAck(key, update.status));
       if (update.messageStubType === WAMessageStubType.REVOKE) onRevoke(key, update, context);
       const edited = update.message?.editedMessage?.message;
       if (edited) onEdit(key, edited, update, context);
@@ -161,11 +180,11 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
 
   // Group receipts arrive per participant; WAHA reports them as acks of the group message.
   socket.ev.on('message-receipt.update', (receipts) => {
-    const me = context.me();
     for (const { key, receipt } of receipts) {
       if (!key.fromMe) continue;
       const status = receipt.playedTimestamp ? 5 : receipt.readTimestamp ? 4 : receipt.receiptTimestamp ? 3 : undefined;
-      if (status !== undefined) listener.event('message.ack', { ...toWahaAck(key, status, me), participant: toWahaChatId(receipt.userJid) });
+      const participant = toWahaChatId(receipt.userJid);
+      if (status !== undefined) acks.ack(key.remoteJid ?? '', key.id ?? '', { ...toWahaAck(key, status), participant }, participant);
     }
   });
 
@@ -206,30 +225,27 @@ export function wireEvents(socket: WASocket, context: EventContext): void {
     }
   });
 
-  socket.ev.on('group-participants.update', ({ id, participants, action, author }) => {
-    const me = jidNormalizedUser(socket.user?.id ?? '');
-    const ids = participants.map((participant) => (typeof participant === 'string' ? participant : participant.id));
-    const payload = {
-      group: { id: toWahaChatId(id) },
-      participants: ids.map((participant) => ({ id: toWahaChatId(participant) })),
-      type: action,
-      timestamp: Math.floor(Date.now() / 1000),
-      by: author ? toWahaChatId(author) : null,
-    };
-    listener.event('group.v2.participants', payload);
-    if (ids.some((participant) => jidNormalizedUser(participant) === me)) {
-      if (action === 'add') listener.event('group.v2.join', { group: { id: toWahaChatId(id) }, timestamp: payload.timestamp });
-      if (action === 'remove') listener.event('group.v2.leave', { group: { id: toWahaChatId(id) }, by: payload.by, timestamp: payload.timestamp });
-    }
+  wireGroupEvents(socket, {
+    listener,
+    logger: context.logger,
+    myIds: () => [context.me().replace('@c.us', '@s.whatsapp.net'), context.meLid()].filter((id): id is string => Boolean(id)),
   });
+  return acks;
+}
 
-  socket.ev.on('groups.upsert', (groups) => {
-    for (const group of groups) listener.event('group.join', { id: toWahaChatId(group.id), subject: group.subject, _data: group });
-  });
-
-  socket.ev.on('groups.update', (groups) => {
-    for (const group of groups) if (group.id) listener.event('group.v2.update', { group: { ...group, id: toWahaChatId(group.id) }, timestamp: Math.floor(Date.now() / 1000) });
-  });
+/** WAHA's `state.change`: our state word, and what Baileys' connection update said (no QR, no error objects). */
+export function stateChangePayload(state: string, update: Partial<ConnectionState>): Record<string, unknown> {
+  const error = update.lastDisconnect?.error as (Error & { output?: { statusCode?: number } }) | undefined;
+  return {
+    state,
+    ...(update.connection ? { connection: update.connection } : {}),
+    ...(update.isNewLogin !== undefined ? { isNewLogin: update.isNewLogin } : {}),
+    ...(update.isOnline !== undefined ? { isOnline: update.isOnline } : {}),
+    ...(update.receivedPendingNotifications !== undefined ? { receivedPendingNotifications: update.receivedPendingNotifications } : {}),
+    ...(update.lastDisconnect
+      ? { lastDisconnect: { date: update.lastDisconnect.date, error: error ? { message: error.message, statusCode: error.output?.statusCode ?? null } : null } }
+      : {}),
+  };
 }
 
 function onRevoke(key: proto.IMessageKey, update: Partial<WAMessage>, context: EventContext): void {
@@ -238,7 +254,7 @@ function onRevoke(key: proto.IMessageKey, update: Partial<WAMessage>, context: E
   const revoker = update.key ?? key;
   context.listener.event('message.revoked', {
     before: original ? toWahaMessage(original, { me, source: 'app' }) : null,
-    after: { id: serializeMessageId(revoker), ...endpoints(revoker, me), fromMe: revoker.fromMe === true, timestamp: Math.floor(Date.now() / 1000), body: null },
+    after: { id: serializeMessageId(revoker), ...endpoints(revoker), fromMe: revoker.fromMe === true, timestamp: Math.floor(Date.now() / 1000), body: null },
     revokedMessageId: key.id ?? '',
   });
 }

@@ -29,9 +29,13 @@ export interface MessageKeyParts {
   participant?: string;
 }
 
-/** WAHA's serialized message id: `true_15550001111@c.us_3EB0...` (groups may add `_<participant>`). */
-export function serializeMessageId(key: { id?: string | null; remoteJid?: string | null; fromMe?: boolean | null }): string {
-  return `${key.fromMe === true}_${toWahaChatId(key.remoteJid)}_${key.id ?? ''}`;
+/**
+ * WAHA's serialized message id: `true_15550001111@c.us_3EB0...`; a key naming its group participant
+ * adds `_<participant>`, as NOWEB does (`false_123-456@g.us_3EB0..._15550001111@c.us`).
+ */
+export function serializeMessageId(key: { id?: string | null; remoteJid?: string | null; fromMe?: boolean | null; participant?: string | null }): string {
+  const base = `${key.fromMe === true}_${toWahaChatId(key.remoteJid)}_${key.id ?? ''}`;
+  return key.participant ? `${base}_${toWahaChatId(key.participant)}` : base;
 }
 
 /** Parses WAHA's serialized id; returns undefined for anything else. */

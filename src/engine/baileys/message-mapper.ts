@@ -1,8 +1,8 @@
 // Baileys' WAMessage (WhatsApp's protobuf) → WAHA's message payload.
 import { extractMessageContent, getContentType, proto } from 'baileys';
 import type { WAMessage } from 'baileys';
-import { ackName, type Location, type MediaInfo, type Message, type MessageAck, type MessageReaction, type ReplyTo } from '../dto.ts';
-import { isGroupJid, serializeMessageId, toWahaChatId } from './jids.ts';
+import { ackName, type Location, type MediaInfo, type Message, type MessageAck, type MessageReaction, type ReplyTo, type SentMessage } from '../dto.ts';
+import { serializeMessageId, toWahaChatId } from './jids.ts';
 
 type Content = proto.IMessage;
 
@@ -87,30 +87,47 @@ function vCards(message: Content | null | undefined): string[] {
   return (content?.contactsArrayMessage?.contacts ?? []).flatMap((contact) => (contact.vcard ? [contact.vcard] : []));
 }
 
-/** Baileys' status counts ERROR=0, PENDING=1...; WAHA's ack is the same scale shifted by one. */
+/**
+ * Baileys' status counts ERROR=0, PENDING=1...; WAHA's ack is the same scale shifted by one. A message
+ * without a status is one WhatsApp delivered to this device: NOWEB reports it as DEVICE (2).
+ */
 export function statusToAck(status: number | null | undefined): number {
-  return typeof status === 'number' ? status - 1 : 0;
+  return (typeof status === 'number' ? status : DELIVERED_STATUS) - 1;
 }
 
-/** Who sent it and to whom, as WAHA reports it: incoming → from the chat to me; outgoing → from me to the chat. */
-export function endpoints(key: proto.IMessageKey, me: string): { from: string; to: string; participant: string | null } {
+const DELIVERED_STATUS = 3;
+
+/**
+ * `from`, `to` and `participant` as WAHA's NOWEB engine reports them, whoever sent the message:
+ * `from` is always the chat; in a group (a key naming its participant) `to` is the group too and
+ * `participant` the author; in a 1:1 chat `to` and `participant` are absent.
+ */
+export function endpoints(key: proto.IMessageKey): { from: string; to?: string; participant?: string } {
   const chat = toWahaChatId(key.remoteJid);
-  const participant = key.participant ? toWahaChatId(key.participant) : null;
-  if (key.fromMe) return { from: me, to: chat, participant: isGroupJid(chat) ? me : null };
-  return { from: chat, to: me, participant: isGroupJid(chat) ? participant : null };
+  if (!key.participant) return { from: chat };
+  return { from: chat, to: chat, participant: toWahaChatId(key.participant) };
+}
+
+/** Who sent it and to whom, as NOWEB's poll votes say it: a group author or me, to the chat (or me). */
+export function destinationEndpoints(key: proto.IMessageKey, me: string): { from: string; to: string } {
+  const chat = toWahaChatId(key.remoteJid);
+  if (key.participant) return { from: toWahaChatId(key.participant), to: chat };
+  return key.fromMe ? { from: me, to: chat } : { from: chat, to: me };
 }
 
 export interface MapOptions {
   me: string;
   source: 'api' | 'app';
   media?: MediaInfo | null;
+  /** The Baileys status to report instead of the message's own (see the events' ack order). */
+  status?: number;
 }
 
 export function toWahaMessage(message: WAMessage, options: MapOptions): Message {
   const key = message.key ?? {};
   const media = mediaContent(message.message);
-  const ack = statusToAck(message.status);
-  const { from, to, participant } = endpoints(key, options.me);
+  const ack = statusToAck(options.status ?? message.status);
+  const { from, to, participant } = endpoints(key);
   const mediaInfo = media ? (options.media ?? { url: null, mimetype: media.mimetype, filename: media.filename, error: null }) : null;
   return {
     id: serializeMessageId(key),
@@ -118,9 +135,9 @@ export function toWahaMessage(message: WAMessage, options: MapOptions): Message 
     from,
     fromMe: key.fromMe === true,
     source: options.source,
-    to,
-    participant,
-    ...(participant && !key.fromMe ? { author: participant } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(participant !== undefined ? { participant } : {}),
+    ...(participant !== undefined && !key.fromMe ? { author: participant } : {}),
     body: messageBody(message.message),
     hasMedia: media !== undefined,
     media: mediaInfo,
@@ -134,18 +151,37 @@ export function toWahaMessage(message: WAMessage, options: MapOptions): Message 
   };
 }
 
-export function toWahaAck(key: proto.IMessageKey, status: number, me: string): MessageAck {
-  const ack = statusToAck(status);
-  return { id: serializeMessageId(key), ...endpoints(key, me), fromMe: key.fromMe === true, ack, ackName: ackName(ack) };
+/** The JSON form of a WhatsApp message, as NOWEB answers it (protobuf's: 64-bit numbers and enums as strings). */
+function protobufJson(message: WAMessage): Record<string, unknown> {
+  return proto.WebMessageInfo.fromObject(message).toJSON();
 }
 
-export function toWahaReaction(message: WAMessage, me: string): MessageReaction | undefined {
+/** A message we just sent, as a send answers it: WAHA's fields and NOWEB's raw top-level ones. */
+export function toSentMessage(sent: WAMessage, me: string): SentMessage {
+  const raw = protobufJson(sent);
+  const key = (raw.key ?? {}) as SentMessage['key'];
+  const content = (raw.message ?? null) as SentMessage['message'];
+  return {
+    ...toWahaMessage(sent, { me, source: 'api' }),
+    key,
+    message: content,
+    messageTimestamp: (raw.messageTimestamp as string | number | undefined) ?? String(sent.messageTimestamp ?? 0),
+    status: (raw.status as string | number | undefined) ?? 'PENDING',
+  };
+}
+
+export function toWahaAck(key: proto.IMessageKey, status: number): MessageAck {
+  const ack = statusToAck(status);
+  return { id: serializeMessageId(key), ...endpoints(key), fromMe: key.fromMe === true, ack, ackName: ackName(ack) };
+}
+
+export function toWahaReaction(message: WAMessage): MessageReaction | undefined {
   const reaction = message.message?.reactionMessage;
   if (!reaction?.key || !message.key) return undefined;
   return {
     id: serializeMessageId(message.key),
     timestamp: Number(message.messageTimestamp ?? 0),
-    ...endpoints(message.key, me),
+    ...endpoints(message.key),
     fromMe: message.key.fromMe === true,
     reaction: { text: reaction.text ?? '', messageId: serializeMessageId(reaction.key) },
   };

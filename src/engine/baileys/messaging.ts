@@ -2,10 +2,10 @@
 import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, isPnUser, jidNormalizedUser } from 'baileys';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket, proto } from 'baileys';
 import { badRequest, notFound } from '../../errors.ts';
-import type { Message } from '../dto.ts';
+import type { SentMessage } from '../dto.ts';
 import type { OutgoingContent, SendOptions } from '../types.ts';
 import { parseMessageId, toWahaChatId, toWhatsAppJid } from './jids.ts';
-import { toWahaMessage } from './message-mapper.ts';
+import { toSentMessage } from './message-mapper.ts';
 import { encryptPollVote } from './poll-votes.ts';
 import type { RecentMessages } from './recent-messages.ts';
 
@@ -95,7 +95,7 @@ export function resolveKey(chatId: string, messageId: string): proto.IMessageKey
 export class Messaging {
   constructor(private readonly context: MessagingContext) {}
 
-  async send(chatId: string, content: OutgoingContent, options: SendOptions = {}): Promise<Message> {
+  async send(chatId: string, content: OutgoingContent, options: SendOptions = {}): Promise<SentMessage> {
     const jid = toWhatsAppJid(chatId);
     const baileysContent = toBaileysContent(content);
     if (options.mentions?.length && 'text' in baileysContent) {
@@ -106,7 +106,7 @@ export class Messaging {
     return this.relay(jid, baileysContent, generation);
   }
 
-  async sendStatus(content: OutgoingContent, audience: string[], style: { backgroundColor?: string; font?: number } = {}): Promise<Message> {
+  async sendStatus(content: OutgoingContent, audience: string[], style: { backgroundColor?: string; font?: number } = {}): Promise<SentMessage> {
     if (audience.length === 0) throw badRequest('a status needs at least one contact to show it to');
     return this.relay('status@broadcast', toBaileysContent(content), { statusJidList: audience.map(toWhatsAppJid), ...style });
   }
@@ -120,7 +120,7 @@ export class Messaging {
     return generateMessageIDV2(this.context.socket().user?.id);
   }
 
-  async forward(chatId: string, messageId: string): Promise<Message> {
+  async forward(chatId: string, messageId: string): Promise<SentMessage> {
     const original = this.lookup(chatId, messageId);
     return this.relay(toWhatsAppJid(chatId), { forward: original });
   }
@@ -132,7 +132,7 @@ export class Messaging {
     await this.context.socket().sendMessage(key.remoteJid ?? '', { react: { text: reaction, key } });
   }
 
-  async edit(chatId: string, messageId: string, text: string): Promise<Message> {
+  async edit(chatId: string, messageId: string, text: string): Promise<SentMessage> {
     const key = resolveKey(chatId, messageId);
     if (!key.fromMe) throw badRequest('only your own messages can be edited');
     return this.relay(key.remoteJid ?? toWhatsAppJid(chatId), { text, edit: key });
@@ -188,7 +188,7 @@ export class Messaging {
   }
 
   /** Votes in a poll; an empty list retracts the vote. */
-  async votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<Message> {
+  async votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<SentMessage> {
     const poll = this.lookup(chatId, pollMessageId);
     const content = poll.message;
     const creation = content?.pollCreationMessage ?? content?.pollCreationMessageV2 ?? content?.pollCreationMessageV3;
@@ -223,7 +223,7 @@ export class Messaging {
     return result?.exists ? { numberExists: true, chatId: toWahaChatId(result.jid) } : { numberExists: false, chatId: null };
   }
 
-  private async relay(jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<Message> {
+  private async relay(jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<SentMessage> {
     const socket = this.context.socket();
     // Baileys emits our own message event before sendMessage resolves, so the id is chosen and
     // marked as ours first; the event then reports `source: 'api'`.
@@ -250,9 +250,9 @@ export class Messaging {
     await socket.authState.keys.set({ tctoken: { [lid]: { ...entry, token: entry?.token ?? Buffer.alloc(0), senderTimestamp: Math.floor(Date.now() / 1000) } } });
   }
 
-  private remembered(sent: WAMessage): Message {
+  private remembered(sent: WAMessage): SentMessage {
     this.context.recent.remember(sent);
-    return toWahaMessage(sent, { me: this.context.me(), source: 'api' });
+    return toSentMessage(sent, this.context.me());
   }
 
   private lookup(chatId: string, messageId: string): WAMessage {

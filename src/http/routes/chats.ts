@@ -6,7 +6,7 @@ import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { EditBody, MessageIdField } from '../schemas/chatting.ts';
 import { ErrorResponse } from '../schemas/common.ts';
-import { MessageSchema } from '../schemas/messages.ts';
+import { MessageSchema, SentMessageSchema } from '../schemas/messages.ts';
 import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['💬 Chats'];
@@ -214,7 +214,7 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
 
   app.put<{ Params: MessageParamsType; Body: Static<typeof EditBody> }>(
     '/api/:session/chats/:chatId/messages/:messageId',
-    { schema: { tags, summary: 'Edit a message you sent', params: MessageParams, body: EditBody, response: { 200: MessageSchema, ...errors } } },
+    { schema: { tags, summary: 'Edit a message you sent', params: MessageParams, body: EditBody, response: { 200: SentMessageSchema, ...errors } } },
     async (request) => {
       const engine = await sessions.workingEngine(request.params.session);
       return engine.edit(toChatId(request.params.chatId), request.params.messageId, request.body.text);

@@ -7,7 +7,7 @@ import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import * as S from '../schemas/chatting.ts';
-import { MessageSchema } from '../schemas/messages.ts';
+import { SentMessageSchema } from '../schemas/messages.ts';
 import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['📤 Chatting'];
@@ -51,7 +51,7 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
   function sender<T extends TSchema>(path: string, summary: string, body: T, build: (body: Static<T>, media: SessionMedia) => Promise<OutgoingContent> | OutgoingContent, extra: { deprecated?: boolean } = {}) {
     app.post<{ Body: Static<T> }>(
       path,
-      { schema: { tags, summary, body, response: { 201: MessageSchema, ...errors }, ...extra } },
+      { schema: { tags, summary, body, response: { 201: SentMessageSchema, ...errors }, ...extra } },
       async (request, reply) => {
         const requestBody = request.body as Static<T> & ChatRequest;
         const engine = await engineFor(requestBody);
@@ -118,7 +118,7 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
 
   app.get<{ Querystring: Static<typeof S.SendTextQuery> }>(
     '/api/sendText',
-    { schema: { tags, deprecated: true, summary: 'Send a text message (query parameters)', querystring: S.SendTextQuery, response: { 200: MessageSchema, ...errors } } },
+    { schema: { tags, deprecated: true, summary: 'Send a text message (query parameters)', querystring: S.SendTextQuery, response: { 200: SentMessageSchema, ...errors } } },
     async (request) => {
       const engine = await engineFor(request.query);
       return engine.send(toChatId(request.query.phone), { kind: 'text', text: request.query.text });
@@ -127,7 +127,7 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
 
   app.post<{ Body: Static<typeof S.ForwardBody> }>(
     '/api/forwardMessage',
-    { schema: { tags, summary: 'Forward a message to a chat', body: S.ForwardBody, response: { 201: MessageSchema, ...errors } } },
+    { schema: { tags, summary: 'Forward a message to a chat', body: S.ForwardBody, response: { 201: SentMessageSchema, ...errors } } },
     async (request, reply) => {
       const engine = await engineFor(request.body);
       return reply.code(201).send(await engine.forward(toChatId(request.body.chatId), request.body.messageId));
@@ -136,7 +136,7 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
 
   app.post<{ Body: Static<typeof S.SendPollVoteBody> }>(
     '/api/sendPollVote',
-    { schema: { tags, summary: 'Vote in a poll', body: S.SendPollVoteBody, response: { 201: MessageSchema, ...errors } } },
+    { schema: { tags, summary: 'Vote in a poll', body: S.SendPollVoteBody, response: { 201: SentMessageSchema, ...errors } } },
     async (request, reply) => {
       const engine = await engineFor(request.body);
       return reply.code(201).send(await engine.votePoll(toChatId(request.body.chatId), request.body.pollMessageId, request.body.votes));

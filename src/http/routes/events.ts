@@ -3,7 +3,7 @@ import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { ChatIdField } from '../schemas/chatting.ts';
 import { ErrorResponse } from '../schemas/common.ts';
-import { MessageSchema } from '../schemas/messages.ts';
+import { SentMessageSchema } from '../schemas/messages.ts';
 import { SessionName } from '../schemas/sessions.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
@@ -26,7 +26,7 @@ const RejectBody = Type.Object({ from: ChatIdField, id: Type.String({ minLength:
 export const eventMessageRoutes: RoutePlugin = async (app, { sessions }) => {
   app.post<{ Params: Static<typeof SessionParams>; Body: Static<typeof EventBody> }>(
     '/api/:session/events',
-    { schema: { tags: ['🗓️ Events'], summary: 'Send an event (calendar invitation) message', params: SessionParams, body: EventBody, response: { 201: MessageSchema, ...errors } } },
+    { schema: { tags: ['🗓️ Events'], summary: 'Send an event (calendar invitation) message', params: SessionParams, body: EventBody, response: { 201: SentMessageSchema, ...errors } } },
     async (request, reply) => {
       const { event } = request.body;
       const engine = await sessions.workingEngine(request.params.session);

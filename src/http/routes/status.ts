@@ -6,7 +6,7 @@ import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { FileSchema } from '../schemas/chatting.ts';
 import { ErrorResponse } from '../schemas/common.ts';
-import { MessageSchema } from '../schemas/messages.ts';
+import { SentMessageSchema } from '../schemas/messages.ts';
 import { SessionName } from '../schemas/sessions.ts';
 
 const tags = ['🟢 Status'];
@@ -23,7 +23,7 @@ export const statusRoutes: RoutePlugin = async (app, { sessions, store, config }
   function poster<T extends TSchema>(kind: string, summary: string, body: T, build: (body: Static<T>, media: SessionMedia) => Promise<OutgoingContent> | OutgoingContent) {
     app.post<{ Params: Static<typeof SessionParams>; Body: Static<T> }>(
       `/api/:session/status/${kind}`,
-      { schema: { tags, summary, params: SessionParams, body, response: { 201: MessageSchema, ...errors } } },
+      { schema: { tags, summary, params: SessionParams, body, response: { 201: SentMessageSchema, ...errors } } },
       async (request, reply) => {
         const values = request.body as Static<T> & { contacts?: string[] | null; backgroundColor?: string; font?: number };
         const engine = await sessions.workingEngine(request.params.session);
