@@ -8,6 +8,7 @@ import { ContactRepository } from '../store/contacts.ts';
 import { chatOf, MessageRepository } from '../store/messages.ts';
 import { textCodecFor } from '../store/text.ts';
 import { isStoreUnavailable, retryWhileUnavailable } from '../store/unavailable.ts';
+import { eventChat } from '../events/event-chat.ts';
 import { Outbox } from './outbox.ts';
 import { receiversFor } from './receivers.ts';
 
@@ -17,17 +18,7 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 /** Events about one chat share a lane so they arrive in order; other events queue per session. */
 export function laneOf(event: ZapdEvent): string {
-  const payload = asRecord(event.payload);
-  const vote = asRecord(payload.vote);
-  const candidates = [
-    // A message's or ack's chat (see chatOf): NOWEB's `from`, or `to` of our messages stored the older way.
-    typeof payload.fromMe === 'boolean' ? (payload.fromMe && typeof payload.to === 'string' ? payload.to : payload.from) : undefined,
-    vote.fromMe === true ? vote.to : vote.from,
-    asRecord(payload.group).id,
-    payload.chatId,
-  ];
-  const chat = candidates.find((value): value is string => typeof value === 'string' && value.length > 0);
-  return `${event.session}|${chat ?? '-'}`;
+  return `${event.session}|${eventChat(event.payload) ?? '-'}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { MediaStorage } from '../media/storage.ts';
 import type { Store, StoredSession } from '../store/repositories.ts';
 import { ProxyConfigError, sessionProxy, type ProxySettings } from '../proxy/settings.ts';
 import { resolveEndpoint } from './endpoint.ts';
+import { ignoreSettingsOf, isIgnored, withoutIgnoredHistory } from './ignore.ts';
 import { QrPrinter } from './qr-printer.ts';
 
 export type SessionConfig = Record<string, unknown>;
@@ -289,6 +290,7 @@ export class SessionManager {
     const endpoint = await this.endpoint;
     const stored = await this.require(name);
     const proxy = this.proxyFor(stored.config);
+    const ignore = ignoreSettingsOf(stored.config);
     const session: RunningSession = {
       engine: undefined as unknown as Engine,
       status: 'STARTING',
@@ -323,7 +325,8 @@ export class SessionManager {
           this.lastKnownAccount.set(name, account);
         },
         event: async (event, payload) => {
-          await this.options.bus.publish(name, event, payload, this.eventMe(session), session.metadata);
+          if (isIgnored(ignore, event, payload)) return;
+          await this.options.bus.publish(name, event, withoutIgnoredHistory(ignore, event, payload), this.eventMe(session), session.metadata);
         },
       },
     });
