@@ -19,6 +19,8 @@ export interface ReceivedMessage {
   reaction: { messageId: string; emoji: string } | null;
   /** The preview a link in the text was sent with, as the recipient's phone would draw it. */
   linkPreview: { matchedText: string | null; title: string | null; description: string | null; thumbnailBytes: number } | null;
+  /** Who the message mentions (contextInfo.mentionedJid), as the recipient's phone highlights them. */
+  mentions: string[];
   edited: boolean;
   revoked: boolean;
   /** For messages this contact sent: the best receipt seen (1 server, 2 delivered, 3 read, 4 played). */
@@ -76,6 +78,7 @@ function describe(message: WAMessage, statusById: Map<string, number>): Received
     linkPreview: linked?.title
       ? { matchedText: linked.matchedText ?? null, title: linked.title, description: linked.description ?? null, thumbnailBytes: linked.jpegThumbnail?.length ?? 0 }
       : null,
+    mentions: [...(content?.extendedTextMessage?.contextInfo?.mentionedJid ?? media?.contextInfo?.mentionedJid ?? [])],
     edited: protocol?.type === 14,
     revoked: protocol?.type === 0,
     ack: key.fromMe ? (statusById.get(key.id ?? '') ?? 1) - 1 : null,

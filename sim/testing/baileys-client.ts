@@ -114,6 +114,17 @@ export class SimClient {
         this.onStatus?.(key.id, update.status);
       }
     });
+    // In groups, Baileys reports each member's receipt on its own instead of as a message status:
+    // a read (or played) receipt from anyone counts as the message's best status, as the phone shows it.
+    socket.ev.on('message-receipt.update', (updates) => {
+      for (const { key, receipt } of updates) {
+        if (!key.id) continue;
+        const status = receipt.playedTimestamp ? 5 : receipt.readTimestamp ? 4 : receipt.receiptTimestamp ? 3 : undefined;
+        if (status === undefined) continue;
+        this.statusUpdates.push({ id: key.id, status });
+        this.onStatus?.(key.id, status);
+      }
+    });
     socket.ev.on('connection.update', (update: Partial<ConnectionState>) => {
       if (socket !== this.socket) return;
       if (update.qr && this.options.onQr) void this.options.onQr(update.qr);

@@ -72,7 +72,8 @@ export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, Lab
   revoke(chatId: string, messageId: string): Promise<void>;
   star(chatId: string, messageId: string, star: boolean): Promise<void>;
   votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<SentMessage>;
-  markRead(chatId: string, messageIds: string[]): Promise<void>;
+  /** `participant`: the author of group messages whose ids do not name one. */
+  markRead(chatId: string, messageIds: string[], participant?: string): Promise<void>;
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void>;
   /** Posts a status (story) visible to `audience` (chat ids); returns the status message. */
   sendStatus(content: OutgoingContent, audience: string[], style?: { backgroundColor?: string; font?: number }): Promise<SentMessage>;
@@ -121,5 +122,9 @@ export interface SendOptions {
   /** WAHA message id (or bare WhatsApp id) of the message to quote. */
   replyTo?: string;
   /** Chat ids (`<number>@c.us`) mentioned in the text. */
+  /** Chat ids to mention; MENTION_ALL mentions every member of the group. */
   mentions?: string[];
 }
+
+/** In SendOptions.mentions: every member of the group the message goes to (WAHA's `"all"`). */
+export const MENTION_ALL = 'all';

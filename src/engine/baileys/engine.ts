@@ -123,8 +123,8 @@ export class BaileysEngine implements Engine {
   votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<SentMessage> {
     return this.messaging.votePoll(chatId, pollMessageId, votes);
   }
-  markRead(chatId: string, messageIds: string[]): Promise<void> {
-    return this.messaging.markRead(chatId, messageIds);
+  markRead(chatId: string, messageIds: string[], participant?: string): Promise<void> {
+    return this.messaging.markRead(chatId, messageIds, participant);
   }
   setChatState(chatId: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
     return this.messaging.setChatState(chatId, state);

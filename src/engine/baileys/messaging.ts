@@ -1,9 +1,9 @@
 // Sending, editing, revoking and acknowledging messages: our verbs turned into Baileys calls.
-import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, isPnUser, jidNormalizedUser } from 'baileys';
+import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, isJidGroup, isPnUser, jidNormalizedUser } from 'baileys';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket, proto } from 'baileys';
 import { badRequest, notFound } from '../../errors.ts';
 import type { SentMessage } from '../dto.ts';
-import type { OutgoingContent, SendOptions } from '../types.ts';
+import { MENTION_ALL, type OutgoingContent, type SendOptions } from '../types.ts';
 import { parseMessageId, toWahaChatId, toWhatsAppJid } from './jids.ts';
 import { toSentMessage } from './message-mapper.ts';
 import { encryptPollVote } from './poll-votes.ts';
@@ -98,8 +98,10 @@ export class Messaging {
   async send(chatId: string, content: OutgoingContent, options: SendOptions = {}): Promise<SentMessage> {
     const jid = toWhatsAppJid(chatId);
     const baileysContent = toBaileysContent(content);
-    if (options.mentions?.length && 'text' in baileysContent) {
-      Object.assign(baileysContent, { mentions: options.mentions.map(toWhatsAppJid) });
+    if (options.mentions?.length) {
+      // Texts and captions (image, video, document) carry mentions; other content has nowhere to put them.
+      if (!('text' in baileysContent) && !('caption' in baileysContent)) throw badRequest('mentions need a text or a caption');
+      Object.assign(baileysContent, { mentions: await this.mentionJids(jid, options.mentions) });
     }
     const generation: MiscMessageGenerationOptions = {};
     if (options.replyTo) generation.quoted = this.quotable(chatId, options.replyTo);
@@ -178,8 +180,25 @@ export class Messaging {
     return latest?.key ? [{ key: latest.key, messageTimestamp: Number(latest.messageTimestamp ?? 0) }] : [];
   }
 
-  async markRead(chatId: string, messageIds: string[]): Promise<void> {
-    const keys = messageIds.map((id) => resolveKey(chatId, id)).filter((key) => !key.fromMe);
+  /** Chat ids as WhatsApp jids, with MENTION_ALL expanded to the group's members. */
+  private async mentionJids(jid: string, mentions: string[]): Promise<string[]> {
+    const jids = new Set(mentions.filter((mention) => mention !== MENTION_ALL).map(toWhatsAppJid));
+    if (mentions.includes(MENTION_ALL)) {
+      if (!isJidGroup(jid)) throw badRequest("mentions: ['all'] works in groups only");
+      const group = await this.context.socket().groupMetadata(jid);
+      for (const participant of group.participants) jids.add(participant.phoneNumber ?? participant.id);
+    }
+    return [...jids];
+  }
+
+  async markRead(chatId: string, messageIds: string[], participant?: string): Promise<void> {
+    const author = participant ? toWhatsAppJid(participant) : undefined;
+    // A bare WhatsApp id names a message someone sent us: only those are read.
+    const keys = messageIds
+      .map((id) => (parseMessageId(id) ? resolveKey(chatId, id) : { ...resolveKey(chatId, id), fromMe: false }))
+      .filter((key) => !key.fromMe)
+      // A group message's receipt names its author; ids without the author's suffix take it from `participant`.
+      .map((key) => (author && !key.participant && isJidGroup(key.remoteJid ?? '') ? { ...key, participant: author } : key));
     if (keys.length > 0) await this.context.socket().readMessages(keys);
   }
 

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { notFound } from '../../errors.ts';
 import type { Engine } from '../../engine/types.ts';
 import { MessageRepository } from '../../store/messages.ts';
+import { readWholeChat } from '../../sessions/read-chat.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { EditBody, MessageIdField } from '../schemas/chatting.ts';
@@ -132,10 +133,7 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
     async (request, reply) => {
       const { session } = request.params;
       const chatId = toChatId(request.params.chatId);
-      const engine = await sessions.workingEngine(session);
-      const unread = (await messages.list(session, chatId, { limit: 1000, offset: 0, fromMe: false })).filter((message) => message.ack < 3).map((message) => message.id);
-      await engine.markRead(chatId, unread);
-      await messages.markChatRead(session, chatId);
+      const unread = await readWholeChat(await sessions.workingEngine(session), messages, session, chatId);
       return reply.code(201).send({ ids: unread });
     },
   );

@@ -1,8 +1,10 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { badRequest, notImplemented } from '../../errors.ts';
-import type { Engine, OutgoingContent, SendOptions } from '../../engine/types.ts';
+import { MENTION_ALL, type Engine, type OutgoingContent, type SendOptions } from '../../engine/types.ts';
 import { sessionMedia, type SessionMedia } from '../../media/session-media.ts';
 import { toMp4Video, toVoiceNote } from '../../media/transcode.ts';
+import { readWholeChat } from '../../sessions/read-chat.ts';
+import { MessageRepository } from '../../store/messages.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { ErrorResponse } from '../schemas/common.ts';
@@ -24,7 +26,8 @@ interface ChatRequest {
 function sendOptions(body: ChatRequest): SendOptions {
   return {
     ...(body.reply_to ? { replyTo: body.reply_to } : {}),
-    ...(body.mentions?.length ? { mentions: body.mentions.map(toChatId) } : {}),
+    // 'all' (WAHA) stands for every member of the group; the engine expands it.
+    ...(body.mentions?.length ? { mentions: body.mentions.map((mention) => (mention.trim().toLowerCase() === 'all' ? MENTION_ALL : toChatId(mention))) } : {}),
   };
 }
 
@@ -43,6 +46,7 @@ function vcardOf(contact: Static<typeof S.VcardContact>): { displayName: string;
 
 export const chattingRoutes: RoutePlugin = async (app, deps) => {
   const { sessions, config } = deps;
+  const messages = new MessageRepository(deps.store.db);
   const engineFor = (body: { session?: string }): Promise<Engine> => sessions.workingEngine(body.session ?? 'default');
   /** The session's file.url and link-preview fetches, through its proxy when it has one. */
   const mediaFor = async (body: { session?: string }): Promise<SessionMedia> => sessionMedia(config, await sessions.proxyOf(body.session ?? 'default'));
@@ -149,9 +153,11 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     async (request, reply) => {
       const engine = await engineFor(request.body);
       const chatId = toChatId(request.body.chatId);
+      const participant = request.body.participant ? toChatId(request.body.participant) : undefined;
       const ids = [...(request.body.messageIds ?? []), ...(request.body.messageId ? [request.body.messageId] : [])];
-      if (ids.length === 0) throw badRequest('messageId or messageIds is required');
-      await engine.markRead(chatId, ids);
+      // WAHA: a chatId alone marks the whole chat read.
+      if (ids.length === 0) await readWholeChat(engine, messages, request.body.session ?? 'default', chatId, participant);
+      else await engine.markRead(chatId, ids, participant);
       return reply.code(201).send({ success: true });
     },
   );

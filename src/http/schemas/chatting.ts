@@ -57,6 +57,7 @@ export const SendVideoBody = chatRequest({
   reply_to: ReplyTo,
   asNote: Type.Optional(Type.Boolean()),
   convert: Type.Optional(Type.Boolean()),
+  mentions: Mentions,
 });
 export const SendLocationBody = chatRequest({
   latitude: Type.Number({ minimum: -90, maximum: 90 }),
