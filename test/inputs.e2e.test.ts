@@ -89,3 +89,26 @@ test('server/stop with force exits at once, without the graceful steps', async (
     assert.ok(!zapd.output.includes('zapd: stopping (api stop)'), 'the graceful path did not run');
   });
 });
+
+test('downloadMedia=false lists messages that have media without it', async () => {
+  const sandbox = await startSandbox();
+  try {
+    await sandbox.admin('POST', '/accounts', { phone: '15550009292', pushName: 'Pia' });
+    await sandbox.linkSession('main', '15550009290');
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200', 'hex').toString('base64');
+    await sandbox.admin('POST', '/accounts/15550009292/send', { to: '15550009290', image: { data: png, mimetype: 'image/png', caption: 'a picture' } });
+    type Listed = Array<{ hasMedia: boolean; media: { url: string | null } | null }>;
+    const withMedia = await waitFor('the image with its media', async () => {
+      const listed = await sandbox.zapd.api<Listed>('GET', '/api/main/chats/15550009292@c.us/messages?limit=5');
+      return listed.body.find((message) => message.hasMedia && message.media?.url);
+    });
+    assert.ok(withMedia.media?.url);
+    const without = await sandbox.zapd.api<Listed>('GET', '/api/main/chats/15550009292@c.us/messages?limit=5&downloadMedia=false');
+    assert.equal(without.status, 200);
+    const image = without.body.find((message) => message.hasMedia);
+    assert.ok(image, 'the message still says it has media');
+    assert.equal(image.media, null);
+  } finally {
+    await sandbox.close();
+  }
+});

@@ -53,14 +53,18 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
   };
   // The stored payloads go out as they are (see MessageRepository.listJson); fastify sends a JSON
   // string unchanged, and the response schema still documents the shape.
-  const history = (session: string, chatId: string, query: MessagesQueryType) =>
-    messages.listJson(session, chatId, {
+  const history = async (session: string, chatId: string, query: MessagesQueryType): Promise<string> => {
+    const page = {
       limit: query.limit ?? 100,
       offset: query.offset ?? 0,
       ...(query['filter.fromMe'] !== undefined ? { fromMe: query['filter.fromMe'] } : {}),
       ...(query['filter.timestamp.gte'] !== undefined ? { timestampGte: query['filter.timestamp.gte'] } : {}),
       ...(query['filter.timestamp.lte'] !== undefined ? { timestampLte: query['filter.timestamp.lte'] } : {}),
-    });
+    };
+    if (query.downloadMedia !== false) return messages.listJson(session, chatId, page);
+    // downloadMedia=false, as in WAHA: the messages say they have media (hasMedia) but carry none.
+    return JSON.stringify((await messages.list(session, chatId, page)).map((message) => ({ ...message, media: null })));
+  };
 
   app.get<{ Params: { session: string }; Querystring: Static<typeof ChatsQuery> }>(
     '/api/:session/chats',
