@@ -1,10 +1,12 @@
-// Posts outbox rows to their webhooks: at least once, in order per lane, many lanes at a time.
-// Requests never hold up the session: publishing only writes rows and wakes this loop.
+// Posts outbox rows to their webhooks, or publishes them to their broker sinks: at least once, in
+// order per lane, many lanes at a time. Requests never hold up the session: publishing an event
+// only writes rows and wakes this loop.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { request } from 'undici';
 import type { Outbox, OutboxRow } from './outbox.ts';
 import { retryDelaySeconds } from './receivers.ts';
+import { errorText, type Sink } from './sinks/sink.ts';
 
 export interface DispatcherOptions {
   outbox: Outbox;
@@ -14,8 +16,12 @@ export interface DispatcherOptions {
   concurrency?: number;
   requestTimeoutMs?: number;
   pollIntervalMs?: number;
-  /** Told about each attempt: how it ended and how long it took. */
-  onAttempt?: (result: 'delivered' | 'failed' | 'dead', seconds: number) => void;
+  /** Broker sinks by target (a receiver's `url` when it has a `kind`); see sinks/index.ts. */
+  sinks?: ReadonlyMap<string, Sink>;
+  /** How long one broker publish may take; requestTimeoutMs when unset. */
+  publishTimeoutMs?: number;
+  /** Told about each attempt: how it ended, how long it took, and the sink's kind (none: a webhook). */
+  onAttempt?: (result: 'delivered' | 'failed' | 'dead', seconds: number, sink?: Sink['kind']) => void;
 }
 
 export function signBody(body: string, key: string): string {
@@ -210,6 +216,30 @@ export class Dispatcher {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const { receiver } = row;
+    const started = performance.now();
+    const failure = receiver.kind ? await this.publish(row) : await this.post(row);
+    try {
+      const seconds = (performance.now() - started) / 1000;
+      if (failure === undefined) {
+        await this.options.outbox.delivered(row.seq);
+        this.options.onAttempt?.('delivered', seconds, receiver.kind);
+        return;
+      }
+      const attempts = row.attempts + 1;
+      const exhausted = attempts >= Math.max(1, receiver.retries.attempts);
+      this.options.onAttempt?.(exhausted ? 'dead' : 'failed', seconds, receiver.kind);
+      const next = exhausted ? null : Date.now() + retryDelaySeconds(receiver.retries, attempts) * 1000;
+      this.options.logger.warn({ url: receiver.url, event: row.eventId, attempts, error: failure, dead: exhausted }, receiver.kind ? 'event publish failed' : 'webhook delivery failed');
+      await this.options.outbox.failed(row.seq, attempts, next, failure);
+    } catch (error) {
+      // The lease runs out and the row is delivered again: at least once, never lost.
+      this.options.logger.error({ err: error }, 'could not record a webhook delivery result');
+    }
+  }
+
+  /** POSTs the row to its webhook; the failure's description, or undefined once it is delivered. */
+  private async post(row: OutboxRow): Promise<string | undefined> {
+    const { receiver } = row;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': `zapd/${this.options.version}`,
@@ -221,32 +251,30 @@ export class Dispatcher {
       headers['x-webhook-hmac-algorithm'] = 'sha512';
     }
     for (const header of receiver.customHeaders) headers[header.name] = header.value;
-    let failure: string | undefined;
-    const started = performance.now();
     try {
       // undici's request, not fetch: no WHATWG streams per call, which cost a tenth of the inbound path.
       const response = await request(receiver.url, { method: 'POST', headers, body: row.body, maxRedirections: 3, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, signal: AbortSignal.timeout(this.timeoutMs) });
       await response.body.dump().catch(() => undefined);
-      if (response.statusCode < 200 || response.statusCode >= 300) failure = `HTTP ${response.statusCode}`;
+      if (response.statusCode < 200 || response.statusCode >= 300) return `HTTP ${response.statusCode}`;
+      return undefined;
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      return error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /**
+   * Publishes the row to its broker sink. A row whose sink is no longer configured fails like a
+   * broker that is down: it stays pending, and goes out once the sink is configured again.
+   */
+  private async publish(row: OutboxRow): Promise<string | undefined> {
+    const sink = this.options.sinks?.get(row.receiver.url);
+    if (!sink) return `no ${row.receiver.kind ?? 'broker'} sink ${row.receiver.url} is configured`;
     try {
-      const seconds = (performance.now() - started) / 1000;
-      if (failure === undefined) {
-        await this.options.outbox.delivered(row.seq);
-        this.options.onAttempt?.('delivered', seconds);
-        return;
-      }
-      const attempts = row.attempts + 1;
-      const exhausted = attempts >= Math.max(1, receiver.retries.attempts);
-      this.options.onAttempt?.(exhausted ? 'dead' : 'failed', seconds);
-      const next = exhausted ? null : Date.now() + retryDelaySeconds(receiver.retries, attempts) * 1000;
-      this.options.logger.warn({ url: receiver.url, event: row.eventId, attempts, error: failure, dead: exhausted }, 'webhook delivery failed');
-      await this.options.outbox.failed(row.seq, attempts, next, failure);
+      const { event } = JSON.parse(row.body) as { event?: unknown };
+      await sink.publish({ id: row.eventId, session: row.session, event: typeof event === 'string' ? event : 'unknown', body: row.body }, this.options.publishTimeoutMs ?? this.timeoutMs);
+      return undefined;
     } catch (error) {
-      // The lease runs out and the row is delivered again: at least once, never lost.
-      this.options.logger.error({ err: error }, 'could not record a webhook delivery result');
+      return errorText(error);
     }
   }
 }
