@@ -160,7 +160,7 @@ function brokerUrl(env: Env, name: string, schemes: string[]): string | undefine
   if (url === undefined) return undefined;
   const scheme = /^([a-z]+):\/\/[^/\s]/i.exec(url)?.[1]?.toLowerCase();
   // The URL may hold a password: the message names the variable, never the value.
-  if (!scheme || !schemes.includes(scheme)) throw new ConfigError(`${name} must be a ${schemes.map((each) => `${each}://`).join(' or ')} URL`);
+  if (!scheme || !schemes.includes(scheme)) throw new ConfigError(`${name} must be a URL starting with ${schemes.map((each) => `${each}://`).join(' or ')}`);
   return url;
 }
 
