@@ -78,7 +78,7 @@ test(`SIGKILL during ${TOTAL} inbound messages: every event reaches every broker
     await burst;
     await start();
     await waitFor(`all ${TOTAL} message events at every sink`, async () => Object.values(await counts()).every((count) => count === TOTAL), 80_000, 250);
-    const webhookEvents = distinctEvents(receiver.requests.map((request) => ({ key: '', id: request.body.id, body: request.raw, extra: {} })));
+    const webhookEvents = distinctEvents(receiver.requests.map((request) => ({ key: '', id: request.body.id, body: request.raw, extra: {}, at: 0 })));
     for (const [sink, reader] of Object.entries(readers)) {
       assert.ok(atKill[sink]! < TOTAL, `${sink} had not got everything when zapd was killed`);
       assertInOrderPerChat(sink, distinctEvents(await reader.messages()), webhookEvents);

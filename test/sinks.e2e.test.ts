@@ -65,7 +65,7 @@ test(`${TOTAL} inbound messages reach every broker sink in order per chat, acros
     await burst;
 
     await waitFor(`all ${TOTAL} message events at every sink`, async () => Object.values(await counts()).every((count) => count === TOTAL), 70_000, 250);
-    const webhookEvents = distinctEvents(receiver.requests.map((request) => ({ key: '', id: request.body.id, body: request.raw, extra: {} })));
+    const webhookEvents = distinctEvents(receiver.requests.map((request) => ({ key: '', id: request.body.id, body: request.raw, extra: {}, at: 0 })));
     const webhookBodies = new Map(receiver.requests.map((request) => [request.body.id, request.raw]));
     for (const [sink, reader] of Object.entries(readers)) {
       const events = distinctEvents(await reader.messages());
