@@ -6,7 +6,7 @@ import type { Receiver } from '../receivers.ts';
 import { NatsSink } from './nats.ts';
 import { RabbitMqSink } from './rabbitmq.ts';
 import { RedisSink } from './redis.ts';
-import { sinkTarget, type Sink } from './sink.ts';
+import { sinkTarget, withTimeout, type Sink } from './sink.ts';
 
 /**
  * A broker that is down holds its rows: attempts never run out (the row stays pending, listed in
@@ -39,6 +39,7 @@ export function createSinks(settings: EventSinkSettings, logger: Logger): Map<st
   return new Map(sinks.map((sink) => [sink.target, sink]));
 }
 
+/** Closes every sink; one whose broker does not answer is not waited for past a few seconds. */
 export async function closeSinks(sinks: ReadonlyMap<string, Sink>): Promise<void> {
-  await Promise.allSettled([...sinks.values()].map((sink) => sink.close()));
+  await Promise.allSettled([...sinks.values()].map((sink) => withTimeout(sink.close(), 5000, `closing ${sink.target}`)));
 }

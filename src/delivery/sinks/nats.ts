@@ -19,6 +19,8 @@ interface Link {
 }
 
 const STREAM_NOT_FOUND = 10059;
+/** The client's code for a request nobody answered: no stream captures the subject. */
+const NO_RESPONDERS = '503';
 
 export class NatsSink implements Sink {
   readonly kind = 'nats' as const;
@@ -41,8 +43,22 @@ export class NatsSink implements Sink {
     const meta = headers();
     meta.set('Zapd-Session', message.session);
     meta.set('Zapd-Event', message.event);
-    // JetStream's own timeout: the client stops waiting for the ack, and the row is retried.
-    await jetstream.publish(this.subjectOf(message), this.encoder.encode(message.body), { msgID: message.id, timeout: timeoutMs, headers: meta, expect: { streamName: this.options.stream } });
+    try {
+      // JetStream's own timeout: the client stops waiting for the ack, and the row is retried.
+      await jetstream.publish(this.subjectOf(message), this.encoder.encode(message.body), { msgID: message.id, timeout: timeoutMs, headers: meta, expect: { streamName: this.options.stream } });
+    } catch (error) {
+      // No stream takes the subject (it was deleted): the next attempt connects anew, which
+      // creates the stream again.
+      if ((error as { code?: unknown }).code === NO_RESPONDERS) void this.reset();
+      throw error;
+    }
+  }
+
+  private async reset(): Promise<void> {
+    const link = this.link;
+    this.link = undefined;
+    const opened = await link?.catch(() => undefined);
+    await opened?.connection.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -50,7 +66,8 @@ export class NatsSink implements Sink {
     const link = this.link;
     this.link = undefined;
     const opened = await link?.catch(() => undefined);
-    await opened?.connection.drain().catch(() => opened.connection.close());
+    // Drain lets acks in flight arrive; a connection that cannot drain (the server is away) is closed.
+    await withTimeout(opened?.connection.drain() ?? Promise.resolve(), 2000, 'NATS drain').catch(() => opened?.connection.close());
   }
 
   private connected(): Promise<Link> {

@@ -150,3 +150,20 @@ for (const each of cases) {
     });
   });
 }
+
+test('a NATS stream deleted while zapd runs is created again on the next attempts', async () => {
+  const name = uniqueName('zapd_test_nats_gone');
+  const sink = new NatsSink({ url: natsUrl(), stream: name, subjectPrefix: name, logger, connectTimeoutMs: TIMEOUT });
+  let reader = await readNats(name);
+  try {
+    await sink.publish(message(1), TIMEOUT);
+    await reader.cleanup();
+    reader = await readNats(name);
+    const again = message(2);
+    await waitFor('a publish to land in a new stream', () => sink.publish(again, 1000).then(() => true), 10_000, 100);
+    assert.deepEqual((await reader.messages()).map((entry) => entry.id), [again.id]);
+  } finally {
+    await sink.close();
+    await reader.cleanup();
+  }
+});
