@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { request } from 'undici';
 import type { Outbox, OutboxRow } from './outbox.ts';
 import { retryDelaySeconds } from './receivers.ts';
-import { errorText, type Sink } from './sinks/sink.ts';
+import { errorText, withTimeout, type Sink } from './sinks/sink.ts';
 
 export interface DispatcherOptions {
   outbox: Outbox;
@@ -51,12 +51,17 @@ export class Dispatcher {
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly pollMs: number;
+  private readonly publishTimeoutMs: number;
+  /** A lease outlives the longest attempt (a webhook request or a broker publish) well. */
+  private readonly leaseMs: number;
 
   constructor(private readonly options: DispatcherOptions) {
     this.concurrency = options.concurrency ?? 32;
     this.reserved = Math.max(1, Math.floor(this.concurrency / 4));
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.pollMs = options.pollIntervalMs ?? 500;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? this.timeoutMs;
+    this.leaseMs = Math.max(this.timeoutMs, this.publishTimeoutMs) * 3;
   }
 
   start(): void {
@@ -140,7 +145,7 @@ export class Dispatcher {
         const covered = [...this.hintedLanes].filter((lane) => !saturated.includes(receiverOfLane(lane)));
         for (const lane of covered) this.hintedLanes.delete(lane);
         const batch = Math.min(free, share);
-        rows = await this.claimOrRecover(() => this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated));
+        rows = await this.claimOrRecover(() => this.options.outbox.claim(this.worker, batch, this.leaseMs, saturated));
         exhausted = rows.length < batch;
         if (!exhausted) for (const lane of covered) this.hintedLanes.add(lane);
       } else {
@@ -158,7 +163,7 @@ export class Dispatcher {
         if (lanes.length === 0) return;
         for (const lane of lanes) this.hintedLanes.delete(lane);
         room.clear();
-        rows = await this.claimOrRecover(() => this.options.outbox.claimLanes(this.worker, lanes, this.timeoutMs * 3));
+        rows = await this.claimOrRecover(() => this.options.outbox.claimLanes(this.worker, lanes, this.leaseMs));
       }
       // A scan may return more of one receiver's heads than it has room for: those go back.
       const unused: OutboxRow[] = [];
@@ -271,7 +276,9 @@ export class Dispatcher {
     if (!sink) return `no ${row.receiver.kind ?? 'broker'} sink ${row.receiver.url} is configured`;
     try {
       const { event } = JSON.parse(row.body) as { event?: unknown };
-      await sink.publish({ id: row.eventId, session: row.session, event: typeof event === 'string' ? event : 'unknown', body: row.body }, this.options.publishTimeoutMs ?? this.timeoutMs);
+      const message = { id: row.eventId, session: row.session, event: typeof event === 'string' ? event : 'unknown', body: row.body };
+      // One deadline for the whole attempt, connecting included, whatever the sink does inside it.
+      await withTimeout(sink.publish(message, this.publishTimeoutMs), this.publishTimeoutMs, `publishing to ${sink.target}`);
       return undefined;
     } catch (error) {
       return errorText(error);
