@@ -127,3 +127,31 @@ test("WHATSAPP_PROXY_SERVER (WAHA's host:port) and its credentials are the defau
   assert.throws(() => loadConfig({ WHATSAPP_PROXY_SERVER: 'a:1,b:2' }), ConfigError);
   assert.throws(() => loadConfig({ WHATSAPP_PROXY_SERVER_LIST: 'a:1,b:2' }), /WHATSAPP_PROXY_SERVER_LIST/);
 });
+
+test('broker sinks: off by default, names and filters with defaults, bad values named without the URL', () => {
+  assert.deepEqual(loadConfig({}).eventSinks, { publishTimeoutMs: 10_000 });
+  const config = loadConfig({
+    ZAPD_EVENTS_RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+    ZAPD_EVENTS_NATS_URL: 'nats://127.0.0.1:4222',
+    ZAPD_EVENTS_NATS_EVENTS: 'message, message.ack',
+    ZAPD_EVENTS_REDIS_URL: 'redis://127.0.0.1:6379',
+    ZAPD_EVENTS_REDIS_MAXLEN: '5000',
+    ZAPD_EVENTS_PUBLISH_TIMEOUT_SECONDS: '2.5',
+  });
+  assert.deepEqual(config.eventSinks, {
+    rabbitmq: { url: 'amqp://guest:guest@127.0.0.1:5672', exchange: 'zapd.events', events: ['*'] },
+    nats: { url: 'nats://127.0.0.1:4222', stream: 'ZAPD', subjectPrefix: 'zapd', events: ['message', 'message.ack'] },
+    redis: { url: 'redis://127.0.0.1:6379', stream: 'zapd:events', maxLen: 5000, events: ['*'] },
+    publishTimeoutMs: 2500,
+  });
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ ZAPD_EVENTS_RABBITMQ_URL: 'http://user:hunter2@host' }, /^ZAPD_EVENTS_RABBITMQ_URL must be a URL starting with amqp:\/\/ or amqps:\/\/$/],
+    [{ ZAPD_EVENTS_REDIS_URL: 'redis://x', ZAPD_EVENTS_REDIS_MAXLEN: '0' }, /ZAPD_EVENTS_REDIS_MAXLEN/],
+    [{ ZAPD_EVENTS_NATS_URL: 'nats://x', ZAPD_EVENTS_NATS_STREAM: 'a.b' }, /ZAPD_EVENTS_NATS_STREAM/],
+    [{ ZAPD_EVENTS_NATS_URL: 'nats://x', ZAPD_EVENTS_NATS_SUBJECT_PREFIX: 'zapd.>' }, /ZAPD_EVENTS_NATS_SUBJECT_PREFIX/],
+    [{ ZAPD_EVENTS_NATS_URL: 'nats://x', ZAPD_EVENTS_NATS_EVENTS: 'message,mesage' }, /ZAPD_EVENTS_NATS_EVENTS .*'mesage'/],
+  ];
+  for (const [env, message] of bad) {
+    assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && message.test(error.message) && !error.message.includes('hunter2'));
+  }
+});

@@ -2,6 +2,7 @@
 // aliases so a WAHA deployment's env file works unchanged.
 import { resolve } from 'node:path';
 import { packageInfo } from './runtime/package-root.ts';
+import { EVENT_NAMES } from './events/bus.ts';
 import { AllowlistError, parseUrlAllowlist, type UrlAllowlist } from './media/url-allowlist.ts';
 import { parseProxy, ProxyConfigError, type ProxySettings } from './proxy/settings.ts';
 
@@ -9,6 +10,20 @@ export interface WebhookDefaults {
   url: string;
   events: string[];
   hmacKey?: string;
+}
+
+/** Which events a broker sink takes (ZAPD_EVENTS_<SINK>_EVENTS): names, or `*` for all. */
+interface SinkEvents {
+  events: string[];
+}
+
+/** Brokers every event can go to besides webhooks, from the same outbox (see src/delivery/sinks/). */
+export interface EventSinkSettings {
+  rabbitmq?: SinkEvents & { url: string; exchange: string };
+  nats?: SinkEvents & { url: string; stream: string; subjectPrefix: string };
+  redis?: SinkEvents & { url: string; stream: string; maxLen: number };
+  /** How long one publish (connecting included) may take before it counts as a failed attempt. */
+  publishTimeoutMs: number;
 }
 
 /** A user name and password that HTTP basic authentication asks for. */
@@ -34,6 +49,7 @@ export interface Config {
   /** ZAPD_LOG_FORMAT; unset chooses pretty on a terminal and JSON otherwise (see runtime/logger.ts). */
   logFormat?: LogFormat;
   webhook?: WebhookDefaults;
+  eventSinks: EventSinkSettings;
   defaultEngine: string;
   printQr: boolean;
   waUrl?: string;
@@ -156,6 +172,56 @@ function defaultProxy(env: Env): ProxySettings | undefined {
   }
 }
 
+function sinkEvents(env: Env, name: string): string[] {
+  const events = (first(env, [name]) ?? '*')
+    .split(',')
+    .map((event) => event.trim())
+    .filter(Boolean);
+  const unknown = events.filter((event) => event !== '*' && !(EVENT_NAMES as readonly string[]).includes(event));
+  if (unknown.length > 0 || events.length === 0) throw new ConfigError(`${name} must be * or a comma list of event names, got '${unknown.join(',') || first(env, [name])}'`);
+  return events;
+}
+
+function brokerUrl(env: Env, name: string, schemes: string[]): string | undefined {
+  const url = first(env, [name]);
+  if (url === undefined) return undefined;
+  const scheme = /^([a-z]+):\/\/[^/\s]/i.exec(url)?.[1]?.toLowerCase();
+  // The URL may hold a password: the message names the variable, never the value.
+  if (!scheme || !schemes.includes(scheme)) throw new ConfigError(`${name} must be a URL starting with ${schemes.map((each) => `${each}://`).join(' or ')}`);
+  return url;
+}
+
+/** A name that goes into a NATS subject or stream name: no wildcards, separators or whitespace. */
+function natsName(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
+  const value = first(env, [name]) ?? fallback;
+  if (!pattern.test(value)) throw new ConfigError(`${name} must be ${what}, got '${value}'`);
+  return value;
+}
+
+function eventSinks(env: Env): EventSinkSettings {
+  const rabbitmqUrl = brokerUrl(env, 'ZAPD_EVENTS_RABBITMQ_URL', ['amqp', 'amqps']);
+  const natsUrl = brokerUrl(env, 'ZAPD_EVENTS_NATS_URL', ['nats', 'tls']);
+  const redisUrl = brokerUrl(env, 'ZAPD_EVENTS_REDIS_URL', ['redis', 'rediss']);
+  const maxLenText = first(env, ['ZAPD_EVENTS_REDIS_MAXLEN']) ?? '1000000';
+  const maxLen = Number(maxLenText);
+  if (!/^\d+$/.test(maxLenText) || !Number.isSafeInteger(maxLen) || maxLen < 1) throw new ConfigError(`ZAPD_EVENTS_REDIS_MAXLEN must be a whole number above 0, got '${maxLenText}'`);
+  return {
+    ...(rabbitmqUrl ? { rabbitmq: { url: rabbitmqUrl, exchange: first(env, ['ZAPD_EVENTS_RABBITMQ_EXCHANGE']) ?? 'zapd.events', events: sinkEvents(env, 'ZAPD_EVENTS_RABBITMQ_EVENTS') } } : {}),
+    ...(natsUrl
+      ? {
+          nats: {
+            url: natsUrl,
+            stream: natsName(env, 'ZAPD_EVENTS_NATS_STREAM', 'ZAPD', /^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and -'),
+            subjectPrefix: natsName(env, 'ZAPD_EVENTS_NATS_SUBJECT_PREFIX', 'zapd', /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens of letters, digits, _ and -'),
+            events: sinkEvents(env, 'ZAPD_EVENTS_NATS_EVENTS'),
+          },
+        }
+      : {}),
+    ...(redisUrl ? { redis: { url: redisUrl, stream: first(env, ['ZAPD_EVENTS_REDIS_STREAM']) ?? 'zapd:events', maxLen, events: sinkEvents(env, 'ZAPD_EVENTS_REDIS_EVENTS') } } : {}),
+    publishTimeoutMs: Math.round(positiveNumber(env, ['ZAPD_EVENTS_PUBLISH_TIMEOUT_SECONDS'], 10) * 1000),
+  };
+}
+
 const SHA512_KEY = /^sha512:[0-9a-f]{128}$/i;
 
 /** How log lines are written: see src/runtime/logger.ts. */
@@ -233,6 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     ...(logFormat ? { logFormat } : {}),
     ...(hookUrl ? { webhook: { url: hookUrl, events: hookEvents, ...(hmacKey ? { hmacKey } : {}) } } : {}),
+    eventSinks: eventSinks(env),
     defaultEngine,
     printQr: flag(env, ['WAHA_PRINT_QR', 'ZAPD_PRINT_QR'], true),
     ...(waUrl ? { waUrl } : {}),

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { Outbox } from './delivery/outbox.ts';
 import { subscribeRecorder } from './delivery/recorder.ts';
+import { closeSinks, createSinks } from './delivery/sinks/index.ts';
 import { EventBus } from './events/bus.ts';
 import { buildApp } from './http/app.ts';
 import { installConsoleGuard } from './runtime/console-guard.ts';
@@ -32,11 +33,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const bus = new EventBus(config.version, (error, event) => logger.error({ err: error, event: event.event }, 'event listener failed'));
   const metrics = new Metrics();
   const outbox = new Outbox(store.db, store.kind);
+  const sinks = createSinks(config.eventSinks, logger.child({ module: 'sinks' }));
   const dispatcher = new Dispatcher({
     outbox,
     logger: logger.child({ module: 'webhooks' }),
     version: config.version,
-    onAttempt: (result, seconds) => {
+    sinks,
+    publishTimeoutMs: config.eventSinks.publishTimeoutMs,
+    onAttempt: (result, seconds, sink) => {
+      if (sink) {
+        metrics.increment('zapd_sink_publishes_total', 'Broker sink publish attempts by sink and result', { sink, result });
+        return;
+      }
       metrics.increment('zapd_webhook_deliveries_total', 'Webhook delivery attempts by result', { result });
       metrics.observe('zapd_webhook_delivery_seconds', 'Time spent posting webhooks', seconds);
     },
@@ -83,6 +91,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await sessions.shutdown();
         await recorder.stop();
         await dispatcher.stop();
+        await closeSinks(sinks);
         await store.close();
       })();
       return stopped;

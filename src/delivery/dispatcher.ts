@@ -1,10 +1,12 @@
-// Posts outbox rows to their webhooks: at least once, in order per lane, many lanes at a time.
-// Requests never hold up the session: publishing only writes rows and wakes this loop.
+// Posts outbox rows to their webhooks, or publishes them to their broker sinks: at least once, in
+// order per lane, many lanes at a time. Requests never hold up the session: publishing an event
+// only writes rows and wakes this loop.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { request } from 'undici';
 import type { Outbox, OutboxRow } from './outbox.ts';
 import { retryDelaySeconds } from './receivers.ts';
+import { errorText, withTimeout, type Sink } from './sinks/sink.ts';
 
 export interface DispatcherOptions {
   outbox: Outbox;
@@ -14,8 +16,12 @@ export interface DispatcherOptions {
   concurrency?: number;
   requestTimeoutMs?: number;
   pollIntervalMs?: number;
-  /** Told about each attempt: how it ended and how long it took. */
-  onAttempt?: (result: 'delivered' | 'failed' | 'dead', seconds: number) => void;
+  /** Broker sinks by target (a receiver's `url` when it has a `kind`); see sinks/index.ts. */
+  sinks?: ReadonlyMap<string, Sink>;
+  /** How long one broker publish may take; requestTimeoutMs when unset. */
+  publishTimeoutMs?: number;
+  /** Told about each attempt: how it ended, how long it took, and the sink's kind (none: a webhook). */
+  onAttempt?: (result: 'delivered' | 'failed' | 'dead', seconds: number, sink?: Sink['kind']) => void;
 }
 
 export function signBody(body: string, key: string): string {
@@ -45,12 +51,17 @@ export class Dispatcher {
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly pollMs: number;
+  private readonly publishTimeoutMs: number;
+  /** A lease outlives the longest attempt (a webhook request or a broker publish) well. */
+  private readonly leaseMs: number;
 
   constructor(private readonly options: DispatcherOptions) {
     this.concurrency = options.concurrency ?? 32;
     this.reserved = Math.max(1, Math.floor(this.concurrency / 4));
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.pollMs = options.pollIntervalMs ?? 500;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? this.timeoutMs;
+    this.leaseMs = Math.max(this.timeoutMs, this.publishTimeoutMs) * 3;
   }
 
   start(): void {
@@ -134,7 +145,7 @@ export class Dispatcher {
         const covered = [...this.hintedLanes].filter((lane) => !saturated.includes(receiverOfLane(lane)));
         for (const lane of covered) this.hintedLanes.delete(lane);
         const batch = Math.min(free, share);
-        rows = await this.claimOrRecover(() => this.options.outbox.claim(this.worker, batch, this.timeoutMs * 3, saturated));
+        rows = await this.claimOrRecover(() => this.options.outbox.claim(this.worker, batch, this.leaseMs, saturated));
         exhausted = rows.length < batch;
         if (!exhausted) for (const lane of covered) this.hintedLanes.add(lane);
       } else {
@@ -152,7 +163,7 @@ export class Dispatcher {
         if (lanes.length === 0) return;
         for (const lane of lanes) this.hintedLanes.delete(lane);
         room.clear();
-        rows = await this.claimOrRecover(() => this.options.outbox.claimLanes(this.worker, lanes, this.timeoutMs * 3));
+        rows = await this.claimOrRecover(() => this.options.outbox.claimLanes(this.worker, lanes, this.leaseMs));
       }
       // A scan may return more of one receiver's heads than it has room for: those go back.
       const unused: OutboxRow[] = [];
@@ -210,6 +221,30 @@ export class Dispatcher {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const { receiver } = row;
+    const started = performance.now();
+    const failure = receiver.kind ? await this.publish(row) : await this.post(row);
+    try {
+      const seconds = (performance.now() - started) / 1000;
+      if (failure === undefined) {
+        await this.options.outbox.delivered(row.seq);
+        this.options.onAttempt?.('delivered', seconds, receiver.kind);
+        return;
+      }
+      const attempts = row.attempts + 1;
+      const exhausted = attempts >= Math.max(1, receiver.retries.attempts);
+      this.options.onAttempt?.(exhausted ? 'dead' : 'failed', seconds, receiver.kind);
+      const next = exhausted ? null : Date.now() + retryDelaySeconds(receiver.retries, attempts) * 1000;
+      this.options.logger.warn({ url: receiver.url, event: row.eventId, attempts, error: failure, dead: exhausted }, receiver.kind ? 'event publish failed' : 'webhook delivery failed');
+      await this.options.outbox.failed(row.seq, attempts, next, failure);
+    } catch (error) {
+      // The lease runs out and the row is delivered again: at least once, never lost.
+      this.options.logger.error({ err: error }, 'could not record a webhook delivery result');
+    }
+  }
+
+  /** POSTs the row to its webhook; the failure's description, or undefined once it is delivered. */
+  private async post(row: OutboxRow): Promise<string | undefined> {
+    const { receiver } = row;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': `zapd/${this.options.version}`,
@@ -221,32 +256,32 @@ export class Dispatcher {
       headers['x-webhook-hmac-algorithm'] = 'sha512';
     }
     for (const header of receiver.customHeaders) headers[header.name] = header.value;
-    let failure: string | undefined;
-    const started = performance.now();
     try {
       // undici's request, not fetch: no WHATWG streams per call, which cost a tenth of the inbound path.
       const response = await request(receiver.url, { method: 'POST', headers, body: row.body, maxRedirections: 3, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, signal: AbortSignal.timeout(this.timeoutMs) });
       await response.body.dump().catch(() => undefined);
-      if (response.statusCode < 200 || response.statusCode >= 300) failure = `HTTP ${response.statusCode}`;
+      if (response.statusCode < 200 || response.statusCode >= 300) return `HTTP ${response.statusCode}`;
+      return undefined;
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      return error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /**
+   * Publishes the row to its broker sink. A row whose sink is no longer configured fails like a
+   * broker that is down: it stays pending, and goes out once the sink is configured again.
+   */
+  private async publish(row: OutboxRow): Promise<string | undefined> {
+    const sink = this.options.sinks?.get(row.receiver.url);
+    if (!sink) return `no ${row.receiver.kind ?? 'broker'} sink ${row.receiver.url} is configured`;
     try {
-      const seconds = (performance.now() - started) / 1000;
-      if (failure === undefined) {
-        await this.options.outbox.delivered(row.seq);
-        this.options.onAttempt?.('delivered', seconds);
-        return;
-      }
-      const attempts = row.attempts + 1;
-      const exhausted = attempts >= Math.max(1, receiver.retries.attempts);
-      this.options.onAttempt?.(exhausted ? 'dead' : 'failed', seconds);
-      const next = exhausted ? null : Date.now() + retryDelaySeconds(receiver.retries, attempts) * 1000;
-      this.options.logger.warn({ url: receiver.url, event: row.eventId, attempts, error: failure, dead: exhausted }, 'webhook delivery failed');
-      await this.options.outbox.failed(row.seq, attempts, next, failure);
+      const { event } = JSON.parse(row.body) as { event?: unknown };
+      const message = { id: row.eventId, session: row.session, event: typeof event === 'string' ? event : 'unknown', body: row.body };
+      // One deadline for the whole attempt, connecting included, whatever the sink does inside it.
+      await withTimeout(sink.publish(message, this.publishTimeoutMs), this.publishTimeoutMs, `publishing to ${sink.target}`);
+      return undefined;
     } catch (error) {
-      // The lease runs out and the row is delivered again: at least once, never lost.
-      this.options.logger.error({ err: error }, 'could not record a webhook delivery result');
+      return errorText(error);
     }
   }
 }

@@ -153,19 +153,23 @@ export class Outbox {
     return Number(row?.count ?? 0);
   }
 
-  /** Deliveries still owed (pending) or given up (dead), newest first. */
-  async list(status: 'pending' | 'dead', limit: number): Promise<Array<{ seq: number; eventId: string; session: string; url: string; attempts: number; status: string; lastError: string | null; nextAttemptAt: number }>> {
+  /** Deliveries still owed (pending) or given up (dead), newest first; `kind` is `webhook` or the broker sink's. */
+  async list(status: 'pending' | 'dead', limit: number): Promise<Array<{ seq: number; eventId: string; session: string; url: string; kind: string; attempts: number; status: string; lastError: string | null; nextAttemptAt: number }>> {
     const rows = await this.db.selectFrom('outbox').selectAll().where('status', '=', status).orderBy('seq', 'desc').limit(limit).execute();
-    return rows.map((row) => ({
-      seq: Number(row.seq),
-      eventId: row.event_id,
-      session: row.session,
-      url: (JSON.parse(row.receiver) as Receiver).url,
-      attempts: row.attempts,
-      status: row.status,
-      lastError: row.last_error,
-      nextAttemptAt: Number(row.next_attempt_at),
-    }));
+    return rows.map((row) => {
+      const receiver = JSON.parse(row.receiver) as Receiver;
+      return {
+        seq: Number(row.seq),
+        eventId: row.event_id,
+        session: row.session,
+        url: receiver.url,
+        kind: receiver.kind ?? 'webhook',
+        attempts: row.attempts,
+        status: row.status,
+        lastError: row.last_error,
+        nextAttemptAt: Number(row.next_attempt_at),
+      };
+    });
   }
 
   /** Puts a delivery back in line for an immediate attempt; false when there is no such row. */

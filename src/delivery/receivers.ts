@@ -2,14 +2,18 @@
 // session's config. Unknown event names in a config are ignored, as WAHA does.
 import type { WebhookDefaults } from '../config.ts';
 import type { EventName } from '../events/bus.ts';
+import type { SinkKind } from './sinks/sink.ts';
 
 export type RetryPolicy = 'constant' | 'linear' | 'exponential';
 
 export interface Receiver {
+  /** A webhook's URL, or a broker sink's target (`rabbitmq:<exchange>`, see sinks/sink.ts). */
   url: string;
+  /** Set for a broker sink; a webhook has none (rows written before sinks existed have none either). */
+  kind?: SinkKind;
   events: string[];
   hmacKey: string | null;
-  retries: { policy: RetryPolicy; delaySeconds: number; attempts: number };
+  retries: { policy: RetryPolicy; delaySeconds: number; attempts: number; maxDelaySeconds?: number };
   customHeaders: Array<{ name: string; value: string }>;
 }
 
@@ -46,9 +50,10 @@ export function receiverFromDefaults(defaults: WebhookDefaults): Receiver {
   return { url: defaults.url, events: defaults.events, hmacKey: defaults.hmacKey ?? null, retries: DEFAULT_RETRIES, customHeaders: [] };
 }
 
-export function receiversFor(event: EventName, sessionConfig: Record<string, unknown> | undefined, defaults: WebhookDefaults | undefined): Receiver[] {
+/** `sinks`: the broker sinks' receivers (sinks/index.ts), which take events of every session. */
+export function receiversFor(event: EventName, sessionConfig: Record<string, unknown> | undefined, defaults: WebhookDefaults | undefined, sinks: Receiver[] = []): Receiver[] {
   const configured = Array.isArray(sessionConfig?.webhooks) ? sessionConfig.webhooks.map(receiverFromConfig).filter((receiver): receiver is Receiver => receiver !== undefined) : [];
-  const all = defaults ? [receiverFromDefaults(defaults), ...configured] : configured;
+  const all = [...(defaults ? [receiverFromDefaults(defaults)] : []), ...configured, ...sinks];
   return all.filter((receiver) => receiver.events.includes('*') || receiver.events.includes(event));
 }
 
@@ -56,5 +61,5 @@ export function receiversFor(event: EventName, sessionConfig: Record<string, unk
 export function retryDelaySeconds(retries: Receiver['retries'], attempt: number): number {
   const delay =
     retries.policy === 'constant' ? retries.delaySeconds : retries.policy === 'linear' ? retries.delaySeconds * attempt : retries.delaySeconds * 2 ** (attempt - 1);
-  return Math.min(delay, MAX_DELAY_SECONDS);
+  return Math.min(delay, retries.maxDelaySeconds ?? MAX_DELAY_SECONDS);
 }

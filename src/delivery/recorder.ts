@@ -1,5 +1,5 @@
 // Turns each published event into durable facts, in one transaction: the message store change it
-// implies, and one outbox row (carrying the whole event) per webhook that wants it.
+// implies, and one outbox row (carrying the whole event) per webhook or broker sink that wants it.
 import type { Config } from '../config.ts';
 import type { EventBus, ZapdEvent } from '../events/bus.ts';
 import { HISTORY_EVENT, type HistoryBatch, type Message, type MessageAck } from '../engine/dto.ts';
@@ -11,6 +11,7 @@ import { isStoreUnavailable, retryWhileUnavailable } from '../store/unavailable.
 import { eventChat } from '../events/event-chat.ts';
 import { Outbox } from './outbox.ts';
 import { receiversFor } from './receivers.ts';
+import { sinkReceivers } from './sinks/index.ts';
 
 function asRecord(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
@@ -57,6 +58,7 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
   const { bus, store, config } = options;
   // Lanes are made of chat ids, which WhatsApp controls.
   const text = textCodecFor(store.kind);
+  const sinks = sinkReceivers(config.eventSinks);
   // Events are written in publish order (outbox sequence numbers keep each lane in order), and
   // whatever queued up while a transaction ran goes into the next one together.
   const queue: Pending[] = [];
@@ -120,7 +122,7 @@ export function subscribeRecorder(options: { bus: EventBus; store: OpenedStore; 
     const enqueuedLanes = new Set<string>();
     await store.db.transaction().execute(async (trx) => {
       for (const event of events) {
-        const receivers = receiversFor(event.event, configs.get(event.session), config.webhook);
+        const receivers = receiversFor(event.event, configs.get(event.session), config.webhook, sinks);
         const body = JSON.stringify(event);
         if (event.event === 'message.any') {
           const message = event.payload as Message;

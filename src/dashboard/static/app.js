@@ -212,6 +212,7 @@ async function refreshDeliveries() {
         'tr',
         {},
         element('td', {}, row.eventId.slice(0, 14)),
+        element('td', {}, row.kind ?? 'webhook'),
         element('td', {}, row.url),
         element('td', {}, row.status),
         element('td', {}, String(row.attempts)),

@@ -8,7 +8,8 @@ const Delivery = Type.Object({
   seq: Type.Integer(),
   eventId: Type.String(),
   session: Type.String(),
-  url: Type.String(),
+  url: Type.String({ description: "The webhook's URL, or a broker sink's target such as rabbitmq:zapd.events" }),
+  kind: Type.String({ description: 'webhook, rabbitmq, nats or redis' }),
   attempts: Type.Integer(),
   status: Type.String(),
   lastError: Type.Union([Type.String(), Type.Null()]),
@@ -23,7 +24,7 @@ const ListQuery = Type.Object({
 export const webhookRoutes: RoutePlugin = async (app, { outbox, wakeDeliveries }) => {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/server/webhooks/deliveries',
-    { schema: { tags, summary: 'Webhook deliveries still pending or given up (dead) (zapd)', querystring: ListQuery, response: { 200: Type.Array(Delivery), 401: ErrorResponse } } },
+    { schema: { tags, summary: 'Webhook and broker sink deliveries still pending or given up (dead) (zapd)', querystring: ListQuery, response: { 200: Type.Array(Delivery), 401: ErrorResponse } } },
     async (request) => outbox.list(request.query.status ?? 'pending', request.query.limit ?? 100),
   );
   const Params = Type.Object({ seq: Type.Integer({ minimum: 1 }) });
