@@ -1,6 +1,7 @@
 // The simulator's admin API (JSON over HTTP under /admin): what tests, the dashboard and scripts use
 // to play the phone and the other side of a chat.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { channelPicturePath } from './handlers/newsletters.ts';
 import { parseHistory } from './history.ts';
 import { SimulatorError, type Network } from './network.ts';
 
@@ -73,6 +74,17 @@ export class AdminApi {
       return { phone: account.phone, chats: account.history.length, messages: account.history.reduce((sum, chat) => sum + chat.messages.length, 0) };
     });
     this.add('GET', 'trust-tokens', () => Object.fromEntries(network.trustTokenIssues));
+    // Channels as the network holds them; a picture shows as its direct path and its JPEG's size.
+    this.add('GET', 'channels', () =>
+      Object.values(network.state.data.newsletters ?? {}).map((channel) => ({
+        id: channel.id,
+        name: channel.name,
+        description: channel.description,
+        owner: channel.owner,
+        followers: channel.followers,
+        picture: channel.picture ? { directPath: channelPicturePath(channel), bytes: Buffer.from(channel.picture.jpeg, 'base64').length } : null,
+      })),
+    );
     this.add('POST', 'unlink', ({ body }) => ({ unlinked: network.unlinkDevices(stringField(body, 'phone', true).replace(/\D/g, '')) }));
   }
 

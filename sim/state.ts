@@ -87,6 +87,8 @@ export interface NewsletterRecord {
   muted: string[];
   /** Posts, oldest first: the message proto as the owner sent it (channels are not end-to-end encrypted). */
   messages?: Array<{ serverId: number; id: string; t: number; type: string; plaintext: string }>;
+  /** The channel's picture (JPEG, base64) and its id, which changes with every new picture. */
+  picture?: { id: string; jpeg: string };
 }
 
 export interface SimulatorData {

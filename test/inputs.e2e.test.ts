@@ -112,3 +112,26 @@ test('downloadMedia=false lists messages that have media without it', async () =
     await sandbox.close();
   }
 });
+
+test("a channel created with a picture has it, and a picture that is not a file is refused", async () => {
+  const { Jimp } = await import('jimp');
+  const sandbox = await startSandbox();
+  try {
+    await sandbox.linkSession('main', '15550009393');
+    const png = await new Jimp({ width: 96, height: 96, color: 0x2277ddff }).getBuffer('image/png');
+    const created = await sandbox.zapd.api<{ id: string; picture: string | null }>('POST', '/api/main/channels', { name: 'With a face', picture: { mimetype: 'image/png', data: png.toString('base64') } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.match(String(created.body.picture), /^https:\/\/mmg\.whatsapp\.net\/v\//);
+    const held = await sandbox.admin<Array<{ id: string; picture: { bytes: number } | null }>>('GET', '/channels');
+    assert.ok((held.find((channel) => channel.id === created.body.id)?.picture?.bytes ?? 0) > 100, 'the network holds the picture');
+    const plain = await sandbox.zapd.api<{ picture: string | null }>('POST', '/api/main/channels', { name: 'Faceless' });
+    assert.equal(plain.status, 201);
+    assert.equal(plain.body.picture, null);
+    const refused = await sandbox.zapd.api('POST', '/api/main/channels', { name: 'Broken', picture: 12345 });
+    assert.equal(refused.status, 400);
+    const notImage = await sandbox.zapd.api('POST', '/api/main/channels', { name: 'Not an image', picture: { mimetype: 'image/png', data: Buffer.from('plain text').toString('base64') } });
+    assert.equal(notImage.status, 422, JSON.stringify(notImage.body));
+  } finally {
+    await sandbox.close();
+  }
+});

@@ -15,11 +15,16 @@ const UNFOLLOW = '9767147403369991';
 const MUTE = '29766401636284406';
 const UNMUTE = '9864994326891137';
 const DELETE = '30062808666639665';
+const UPDATE_METADATA = '24250201037901610';
 
 interface Variables {
   newsletter_id?: string;
   input?: { name?: string; description?: string | null; key?: string; type?: string };
+  updates?: { name?: string; description?: string; picture?: string };
 }
+
+/** Where the simulator says a channel picture lives, as WhatsApp's direct paths do (see GET /admin/channels). */
+export const channelPicturePath = (newsletter: NewsletterRecord) => (newsletter.picture ? `/v/t61.24694-24/channel-${newsletter.picture.id}.jpg` : '');
 
 function describeNewsletter(newsletter: NewsletterRecord, viewer: string) {
   return {
@@ -32,7 +37,7 @@ function describeNewsletter(newsletter: NewsletterRecord, viewer: string) {
       invite: newsletter.invite,
       subscribers_count: String(newsletter.followers.length),
       verification: 'UNVERIFIED',
-      picture: { id: '', direct_path: '' },
+      picture: { id: newsletter.picture?.id ?? '', direct_path: channelPicturePath(newsletter) },
     },
     viewer_metadata: {
       mute: newsletter.muted.includes(viewer) ? 'ON' : 'OFF',
@@ -73,6 +78,17 @@ export function answerMex(network: Network, connection: Connection, node: Binary
     return reply({ xwa2_newsletter: describeNewsletter(found, me) });
   }
   const target = all[variables.newsletter_id ?? ''];
+  if (queryId === UPDATE_METADATA) {
+    if (!target) return reply(null, { message: 'newsletter not found', code: 404 });
+    if (target.owner !== me) return reply(null, { message: 'only the owner can change a channel', code: 403 });
+    const updates = variables.updates ?? {};
+    if (typeof updates.name === 'string' && updates.name.trim()) target.name = updates.name.trim();
+    if (typeof updates.description === 'string') target.description = updates.description;
+    if (updates.picture === '') delete target.picture;
+    else if (typeof updates.picture === 'string') target.picture = { id: String(Date.now()), jpeg: updates.picture };
+    network.state.changed();
+    return reply({ xwa2_newsletter_update: describeNewsletter(target, me) });
+  }
   const operations: Record<string, [string, (newsletter: NewsletterRecord) => void]> = {
     [FOLLOW]: ['xwa2_newsletter_join_v2', (newsletter) => void (newsletter.followers = [...new Set([...newsletter.followers, me])])],
     [UNFOLLOW]: ['xwa2_newsletter_leave_v2', (newsletter) => void (newsletter.followers = newsletter.followers.filter((phone) => phone !== me))],

@@ -14,7 +14,8 @@ export interface Channel {
 }
 
 export interface ChannelEngine {
-  channelCreate(name: string, description?: string): Promise<Channel>;
+  /** `picture`: image bytes, set as the channel's picture right after it is made. */
+  channelCreate(name: string, description?: string, picture?: Buffer): Promise<Channel>;
   /** By `…@newsletter` id or invite code. */
   channelGet(idOrInvite: string): Promise<Channel>;
   /** The channels this account owns or follows (the ones it created or followed through zapd). */

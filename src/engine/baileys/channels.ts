@@ -5,6 +5,7 @@ import type { AuthStateRepository } from '../../store/repositories.ts';
 import type { Channel, ChannelEngine } from '../channels.ts';
 import type { Message } from '../dto.ts';
 import { toWahaMessage } from './message-mapper.ts';
+import { explainUndecodableImage } from './profile.ts';
 import { whatsappErrorCode } from './whatsapp-errors.ts';
 
 const CATEGORY = 'zapd';
@@ -12,7 +13,7 @@ const ID = 'channels';
 
 interface Metadata {
   id?: string;
-  thread_metadata?: { name?: { text?: string }; description?: { text?: string }; invite?: string; subscribers_count?: string; verification?: string };
+  thread_metadata?: { name?: { text?: string }; description?: { text?: string }; invite?: string; subscribers_count?: string; verification?: string; picture?: { direct_path?: string } };
   viewer_metadata?: { role?: string };
 }
 
@@ -25,7 +26,8 @@ function toChannel(metadata: Metadata | null | undefined, key: string): Channel 
     name: thread.name?.text ?? '',
     description: thread.description?.text ?? '',
     invite: `https://whatsapp.com/channel/${thread.invite ?? ''}`,
-    picture: null,
+    // WhatsApp serves channel pictures from its media CDN under the direct path it names.
+    picture: thread.picture?.direct_path ? `https://mmg.whatsapp.net${thread.picture.direct_path}` : null,
     preview: null,
     verified: thread.verification === 'VERIFIED',
     role: role === 'OWNER' || role === 'ADMIN' || role === 'SUBSCRIBER' ? role : 'GUEST',
@@ -76,9 +78,10 @@ export function channelVerbs(socket: () => WASocket, session: string, repository
     return lookup(async () => toChannel((await socket().newsletterMetadata(byId ? 'jid' : 'invite', key)) as Metadata | null, idOrInvite), idOrInvite);
   };
   return {
-    async channelCreate(name, description) {
+    async channelCreate(name, description, picture) {
       const created = await socket().newsletterCreate(name, description);
       await remember(created.id, true);
+      if (picture) await socket().newsletterUpdatePicture(created.id, picture).catch(explainUndecodableImage);
       return metadata(created.id);
     },
     channelGet: metadata,

@@ -26,7 +26,7 @@ function explainAppState(error: unknown): never {
 }
 
 /** Baileys resizes the picture (sharp, else jimp) before sending it; bytes that are no image fail there. */
-function explainUndecodableImage(error: unknown): never {
+export function explainUndecodableImage(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   if (/unsupported image format|Input buffer|Could not find MIME|Unsupported MIME|corrupt|VipsForeignLoad|not a known file format|Invalid file signature/i.test(message)) {
     throw unprocessable(`The file is not an image that can be read (JPEG, PNG or WebP): ${message}`);

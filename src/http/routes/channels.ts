@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { sessionMedia } from '../../media/session-media.ts';
 import type { RoutePlugin } from '../deps.ts';
+import { FileSchema } from '../schemas/chatting.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { MessageSchema } from '../schemas/messages.ts';
 import { SessionName } from '../schemas/sessions.ts';
@@ -21,9 +23,13 @@ const ChannelSchema = Type.Object({
 const SessionParams = Type.Object({ session: SessionName });
 const ChannelParams = Type.Object({ session: SessionName, id: Type.String({ minLength: 5, description: '…@newsletter id, or an invite code/link' }) });
 const ListQuery = Type.Object({ role: Type.Optional(Type.Union([Type.Literal('OWNER'), Type.Literal('ADMIN'), Type.Literal('SUBSCRIBER')])) });
-const CreateBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), description: Type.Optional(Type.String({ maxLength: 2048 })), picture: Type.Optional(Type.Unknown()) });
+const CreateBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Type.String({ maxLength: 2048 })),
+  picture: Type.Optional(Type.Union([Type.Composite([FileSchema], { description: "The channel's picture (JPEG or PNG), by url or base64 data" }), Type.Null()])),
+});
 
-export const channelRoutes: RoutePlugin = async (app, { sessions }) => {
+export const channelRoutes: RoutePlugin = async (app, { sessions, config }) => {
   const engine = (session: string) => sessions.workingEngine(session);
   app.get<{ Params: Static<typeof SessionParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/:session/channels',
@@ -33,7 +39,12 @@ export const channelRoutes: RoutePlugin = async (app, { sessions }) => {
   app.post<{ Params: Static<typeof SessionParams>; Body: Static<typeof CreateBody> }>(
     '/api/:session/channels',
     { schema: { tags, summary: 'Create a channel', params: SessionParams, body: CreateBody, response: { 201: ChannelSchema, ...errors } } },
-    async (request, reply) => reply.code(201).send(await (await engine(request.params.session)).channelCreate(request.body.name, request.body.description)),
+    async (request, reply) => {
+      const { session } = request.params;
+      const working = await engine(session);
+      const picture = request.body.picture ? (await sessionMedia(config, await sessions.proxyOf(session)).file(request.body.picture, 'image/jpeg')).data : undefined;
+      return reply.code(201).send(await working.channelCreate(request.body.name, request.body.description, picture));
+    },
   );
   app.get<{ Params: Static<typeof ChannelParams> }>(
     '/api/:session/channels/:id',
