@@ -107,6 +107,25 @@ describe('dashboard', { skip: existsSync(CHROMIUM) || process.env.CI ? false : `
     assert.deepEqual(await validity('#new-name', 'my.session-1_x'), { valid: true, mismatch: false });
     assert.deepEqual(await validity('#key-session', '../x'), { valid: false, mismatch: true });
     assert.deepEqual(await validity('#key-session', 'web'), { valid: true, mismatch: false });
+    // Ticks for every ack level, and acks only move forward (except to an error).
+    // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+    const ticks = await page.evaluate<{ levels: string[][]; pendingIcon: boolean; order: number[] }>(`(async () => {
+      const { paintAck, laterAck } = await import('/dashboard/format.js');
+      const paint = (ack) => {
+        const node = paintAck(document.createElement('span'), ack);
+        return [node.textContent, node.getAttribute('aria-label'), node.className];
+      };
+      return { levels: [-1, 1, 2, 3, 4].map(paint), pendingIcon: paintAck(document.createElement('span'), 0).querySelector('svg') !== null, order: [laterAck(3, 1), laterAck(1, 2), laterAck(3, -1)] };
+    })()`);
+    assert.deepEqual(ticks.levels, [
+      ['✗', 'Failed to send', 'ack error'],
+      ['✓', 'Sent', 'ack sent'],
+      ['✓✓', 'Delivered', 'ack delivered'],
+      ['✓✓', 'Read', 'ack read'],
+      ['✓✓', 'Played', 'ack read'],
+    ]);
+    assert.equal(ticks.pendingIcon, true);
+    assert.deepEqual(ticks.order, [3, 2, -1]);
     // The key is remembered in this browser: a reload signs straight back in.
     await page.reload();
     await page.locator('#live[data-live="true"]').waitFor();
@@ -258,6 +277,13 @@ describe('dashboard', { skip: existsSync(CHROMIUM) || process.env.CI ? false : `
     await page.locator('#link-close').click();
     await pick('QR / pairing code');
     await page.locator('#qr[data-value]').waitFor({ timeout: 20_000 });
+    // Link it by pairing code this time, so that logging out has an account to leave.
+    await page.getByLabel('Or get a pairing code for phone number').fill('+1 555 003 0002');
+    await page.getByRole('button', { name: 'Get code' }).click();
+    await waitFor('a pairing code', async () => /^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(await page.locator('#code').innerText()));
+    await sandbox.admin('POST', '/link-code', { phone: '15550030002', code: (await page.locator('#code').innerText()).replace('-', '') });
+    await status.and(page.locator('[data-status="WORKING"]')).waitFor({ timeout: 20_000 });
+    await session('spare').getByText('+15550030002').waitFor();
     page.once('dialog', (confirm) => void confirm.accept());
     await pick('Log out');
     await status.and(page.locator('[data-status="SCAN_QR_CODE"]')).waitFor({ timeout: 20_000 });

@@ -5,6 +5,7 @@ import { phoneOf } from './format.js';
 import { menuButton } from './menu.js';
 
 const cards = new Map();
+const STATUS_LABELS = { STOPPED: 'Stopped', STARTING: 'Starting', SCAN_QR_CODE: 'Scan QR', WORKING: 'Working', FAILED: 'Failed' };
 let linking = null;
 let shownQr = null;
 
@@ -56,7 +57,7 @@ export function setUpSessions({ openChat, onChange }) {
 
   function update(entry, session) {
     const { status, account, node, failure } = entry.parts;
-    status.textContent = session.status.replaceAll('_', ' ').toLowerCase();
+    status.textContent = STATUS_LABELS[session.status] ?? session.status;
     status.className = `badge ${session.status}`;
     status.dataset.status = session.status;
     account.textContent = accountText(session);
