@@ -214,7 +214,15 @@ describe('dashboard', { skip: existsSync(CHROMIUM) || process.env.CI ? false : `
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     assert.equal(download.suggestedFilename(), 'report.pdf');
     assert.deepEqual(readFileSync((await download.path())!), pdf);
+    // The list follows live: the last message, and the unread count (our picture reset it to 0,
+    // so the document alone counts).
+    await chatRow().locator('.chat-preview', { hasText: 'report.pdf' }).waitFor();
+    await chatRow().locator('.unread-count', { hasText: /^1$/ }).waitFor();
     await page.locator('#chat').screenshot({ path: `${shots}chat.png` });
+    await page.getByRole('button', { name: 'Mark read' }).click();
+    await chatRow().locator('.unread-count').waitFor({ state: 'detached' });
+    await page.locator('#mark-read').waitFor({ state: 'hidden' });
+    assert.equal((await sandbox.zapd.api<Array<{ id: string; unreadCount: number }>>('GET', '/api/web/chats')).body.find((chat) => chat.id === CONTACT_CHAT)?.unreadCount, 0);
   });
 
   test('an event opens to show its JSON', async () => {

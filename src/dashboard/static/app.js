@@ -15,7 +15,8 @@ async function refreshServer() {
   $('server').textContent = `v${version.version} · ${version.engine} · store ${health.info?.store?.status ?? 'down'}`;
 }
 
-const chatList = createChatList({ onSelect: (chatId) => void attempt(() => selectChat(chatId)) });
+// The conversation header (name, picture, Mark read) follows what the list learns.
+const chatList = createChatList({ onSelect: (chatId) => void attempt(() => selectChat(chatId)), onUpdate: () => conversation.header() });
 const conversation = createConversation({ describe: (chatId) => chatList.describe(chatId), onSent: () => chatList.refreshSoon() });
 
 async function openChat(name) {
@@ -38,7 +39,7 @@ async function selectChat(chatId) {
 
 const sessions = setUpSessions({ openChat, onChange: () => keysPanel.refresh() });
 const deliveries = setUpDeliveries();
-const sandbox = setUpSandbox({ onChange: () => chatSession && chatList.refreshSoon() });
+const sandbox = setUpSandbox({ onChange: () => chatSession && void chatList.refresh().catch(show) });
 const keysPanel = setUpKeys({ api, element, show });
 
 const events = createEvents({
@@ -47,11 +48,11 @@ const events = createEvents({
     if (event.session !== chatSession) return;
     conversation.onEvent(event);
     // The list shows last messages, their ticks and unread counts, and new chats.
-    if (event.event.startsWith('message')) chatList.refreshSoon();
+    chatList.onEvent(event);
   },
   onReconnect() {
     void sessions.refresh().catch(show);
-    if (chatSession) chatList.refreshSoon();
+    if (chatSession) void chatList.refresh().catch(show);
     conversation.reload();
   },
 });

@@ -1,7 +1,8 @@
 // The chat list of a session: names from the contacts, pictures and the last message from the
 // chat overview, unread counts from the chats list.
-import { $, api, element } from './core.js';
-import { avatar, displayName, paintAck, shortWhen, timeElement } from './format.js';
+import { $, api, element, show } from './core.js';
+import { chatOf } from './conversation.js';
+import { avatar, displayName, laterAck, paintAck, shortWhen, timeElement } from './format.js';
 import { icon, mediaIcon } from './icons.js';
 
 const KIND_NAMES = { image: 'Photo', video: 'Video', audio: 'Audio' };
@@ -17,7 +18,7 @@ export function snippet(message) {
   return [message.body ?? ''];
 }
 
-export function createChatList({ onSelect }) {
+export function createChatList({ onSelect, onUpdate }) {
   let session = null;
   let openId = null;
   const chats = new Map();
@@ -68,18 +69,55 @@ export function createChatList({ onSelect }) {
     chats.clear();
     for (const chat of overview) chats.set(chat.id, { ...unread.get(chat.id), ...chat, unreadCount: unread.get(chat.id)?.unreadCount ?? 0 });
     render();
+    onUpdate?.();
   }
 
-  let pending = null;
-  /** Many events come in bursts (a message, then its acks): one refresh for the lot. */
-  function refreshSoon() {
-    clearTimeout(pending);
-    pending = setTimeout(() => void refresh().catch(() => undefined), 250);
+  /** Unread counts and order only: the chats list is read from zapd's store, nothing asks WhatsApp. */
+  async function refreshCounts() {
+    if (!session) return;
+    const name = session;
+    const list = await api('GET', `/api/${name}/chats?limit=100`);
+    if (name !== session) return;
+    for (const entry of list) {
+      const chat = chats.get(entry.id);
+      if (chat) Object.assign(chat, { unreadCount: entry.unreadCount, conversationTimestamp: entry.conversationTimestamp });
+    }
+    render();
+    onUpdate?.();
+  }
+
+  // Events come in bursts (a message, then its acks): one refresh for the lot.
+  const timers = {};
+  const soon = (kind, action) => {
+    clearTimeout(timers[kind]);
+    timers[kind] = setTimeout(() => void action().catch(show), 250);
+  };
+
+  /**
+   * Live updates. The overview asks WhatsApp for every chat's picture, so it is read again only for
+   * a chat we have not seen; known chats take their last message and ticks from the event itself.
+   */
+  function onEvent(event) {
+    const payload = event.payload ?? {};
+    if (event.event === 'message.any') {
+      const chat = chats.get(chatOf(payload));
+      if (!chat) return soon('full', refresh);
+      if (!chat.lastMessage || payload.timestamp >= chat.lastMessage.timestamp) chat.lastMessage = payload;
+      render();
+      soon('counts', refreshCounts);
+    } else if (event.event === 'message.ack') {
+      const chat = chats.get(chatOf(payload));
+      if (chat?.lastMessage?.id !== payload.id || payload.participant) return;
+      chat.lastMessage = { ...chat.lastMessage, ack: laterAck(chat.lastMessage.ack, payload.ack), ackName: payload.ackName };
+      render();
+    } else if (event.event === 'message.revoked' || event.event === 'message.edited') soon('full', refresh);
   }
 
   return {
     refresh,
-    refreshSoon,
+    onEvent,
+    /** After our own action (a send, mark read): counts may have changed. */
+    refreshSoon: () => soon('counts', refreshCounts),
     setSession(name) {
       session = name;
       openId = null;
