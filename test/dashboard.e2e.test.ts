@@ -3,7 +3,7 @@
 // both ways), open an event's JSON, drive the session menu by mouse and keyboard, manage keys — and
 // the page logs no error and no request fails, unless the test provoked it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -91,6 +91,10 @@ describe('dashboard', { skip: existsSync(CHROMIUM) || process.env.CI ? false : `
   const chatRow = () => page.locator(`#chats [data-chat="${CONTACT_CHAT}"]`);
 
   test('the page loads clean, and its form patterns compile in Chromium', async () => {
+    // Every file of the dashboard folder is served (routes list them by name).
+    for (const name of readdirSync(new URL('../src/dashboard/static/', import.meta.url))) {
+      assert.equal((await fetch(`${sandbox.zapd.url}/dashboard/${name}`)).status, 200, name);
+    }
     await page.goto(`${sandbox.zapd.url}/dashboard`);
     await page.getByLabel('API key').fill(TEST_API_KEY);
     await page.getByRole('button', { name: 'Use key' }).click();

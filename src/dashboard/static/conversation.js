@@ -125,6 +125,12 @@ export function createConversation({ describe, onSent }) {
     if (tick) paintAck(tick, ack, payload.ackName);
   }
 
+  async function reloadLatest() {
+    messages.clear();
+    await loadPage(0);
+    render();
+  }
+
   function header() {
     const { name, picture, unreadCount } = describe(chatId);
     $('conversation-avatar').replaceChildren(avatar(name, picture, 'small'));
@@ -212,9 +218,9 @@ export function createConversation({ describe, onSent }) {
       // Per-participant receipts (groups) are not the message's own state; the aggregate ack is.
       if (event.event === 'message.ack' && !payload.participant) applyAck(payload);
       // Edits and deletions change stored messages: read the latest page again.
-      if ((event.event === 'message.edited' || event.event === 'message.revoked') && messages.size) void attempt(async () => (messages.clear(), await loadPage(0), render()));
+      if ((event.event === 'message.edited' || event.event === 'message.revoked') && messages.size) void attempt(reloadLatest);
     },
     /** After a reconnect: acks may have been missed, so the open chat is read again. */
-    reload: () => chatId && void attempt(async () => (await loadPage(0), render())),
+    reload: () => chatId && void attempt(reloadLatest),
   };
 }

@@ -81,7 +81,11 @@ export function setUpSessions({ openChat, onChange }) {
       }
       update(entry, session);
     }
-    for (const [name, entry] of cards) if (!seen.has(name)) (entry.root.remove(), cards.delete(name));
+    for (const [name, entry] of cards) {
+      if (seen.has(name)) continue;
+      entry.root.remove();
+      cards.delete(name);
+    }
     const list = $('sessions');
     sessions.forEach((session, index) => {
       const node = cards.get(session.name).root;
