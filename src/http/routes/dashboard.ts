@@ -3,7 +3,25 @@
 import { readFile } from 'node:fs/promises';
 import type { RoutePlugin } from '../deps.ts';
 
-const FILES: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'keys.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' };
+const SCRIPT = 'text/javascript; charset=utf-8';
+// Only these names are served: a request never turns into a path on disk.
+const FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+  'app.js': SCRIPT,
+  'core.js': SCRIPT,
+  'format.js': SCRIPT,
+  'icons.js': SCRIPT,
+  'menu.js': SCRIPT,
+  'media.js': SCRIPT,
+  'sessions.js': SCRIPT,
+  'chat-list.js': SCRIPT,
+  'conversation.js': SCRIPT,
+  'events.js': SCRIPT,
+  'deliveries.js': SCRIPT,
+  'sandbox.js': SCRIPT,
+  'keys.js': SCRIPT,
+};
 const root = new URL('../../dashboard/static/', import.meta.url);
 
 export const dashboardRoutes: RoutePlugin = async (app) => {
