@@ -9,7 +9,8 @@ const PAGE = 50;
 
 /** The chat a message belongs to, seen from our side. */
 export function chatOf(message) {
-  return message.fromMe ? message.to : message.from;
+  // NOWEB's `from` is the chat, our own messages included; rows stored before that named it in `to`.
+  return message.fromMe && message.to ? message.to : message.from;
 }
 
 /** `15550001111`, `+1 555 000 1111` or a full id → a chat id. */

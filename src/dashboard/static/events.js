@@ -8,8 +8,8 @@ const KEEP = 200;
 function summary(event) {
   const payload = event.payload ?? {};
   if (event.event === 'session.status') return payload.status ?? '';
-  if (event.event === 'message.ack') return `${payload.ackName ?? payload.ack ?? ''} ${payload.fromMe ? '→ ' + (payload.to ?? '') : ''}`.trim();
-  if (event.event.startsWith('message')) return [payload.fromMe ? `→ ${payload.to ?? ''}` : `← ${payload.from ?? ''}`, payload.body ? `“${String(payload.body).slice(0, 40)}”` : payload.hasMedia ? '[media]' : ''].join(' ');
+  if (event.event === 'message.ack') return `${payload.ackName ?? payload.ack ?? ''} ${payload.fromMe ? '→ ' + (payload.to ?? payload.from ?? '') : ''}`.trim();
+  if (event.event.startsWith('message')) return [payload.fromMe ? `→ ${payload.to ?? payload.from ?? ''}` : `← ${payload.from ?? ''}`, payload.body ? `“${String(payload.body).slice(0, 40)}”` : payload.hasMedia ? '[media]' : ''].join(' ');
   return '';
 }
 
