@@ -3,6 +3,7 @@ import { notFound } from '../../errors.ts';
 import type { Engine } from '../../engine/types.ts';
 import { MessageRepository } from '../../store/messages.ts';
 import { readWholeChat } from '../../sessions/read-chat.ts';
+import { mapBounded, PAGE_ROWS, readPaged, requestedLimit } from '../paging.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { EditBody, MessageIdField } from '../schemas/chatting.ts';
@@ -18,7 +19,7 @@ type MessageParamsType = Static<typeof MessageParams>;
 const ChatParams = Type.Object({ session: SessionName, chatId: Type.String({ minLength: 3 }) });
 type ChatParamsType = Static<typeof ChatParams>;
 const MessagesQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 0, default: 100, description: '0: every message (read in pages of 1,000)' })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   downloadMedia: Type.Optional(Type.Boolean({ default: true })),
   'filter.timestamp.gte': Type.Optional(Type.Integer({ minimum: 0 })),
@@ -28,7 +29,7 @@ const MessagesQuery = Type.Object({
 type MessagesQueryType = Static<typeof MessagesQuery>;
 const LegacyMessagesQuery = Type.Composite([Type.Object({ session: Type.Optional(SessionName), chatId: Type.String({ minLength: 3 }) }), MessagesQuery]);
 const ChatsQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 0, description: 'Absent or 0: every chat, as in WAHA (read in pages of 1,000)' })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   sortBy: Type.Optional(Type.Union([Type.Literal('conversationTimestamp'), Type.Literal('id'), Type.Literal('name')], { default: 'conversationTimestamp' })),
   sortOrder: Type.Optional(Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc' })),
@@ -54,16 +55,21 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
   // The stored payloads go out as they are (see MessageRepository.listJson); fastify sends a JSON
   // string unchanged, and the response schema still documents the shape.
   const history = async (session: string, chatId: string, query: MessagesQueryType): Promise<string> => {
-    const page = {
-      limit: query.limit ?? 100,
-      offset: query.offset ?? 0,
+    const filters = {
       ...(query['filter.fromMe'] !== undefined ? { fromMe: query['filter.fromMe'] } : {}),
       ...(query['filter.timestamp.gte'] !== undefined ? { timestampGte: query['filter.timestamp.gte'] } : {}),
       ...(query['filter.timestamp.lte'] !== undefined ? { timestampLte: query['filter.timestamp.lte'] } : {}),
     };
-    if (query.downloadMedia !== false) return messages.listJson(session, chatId, page);
+    const limit = requestedLimit(query.limit, 100);
+    const offset = query.offset ?? 0;
     // downloadMedia=false, as in WAHA: the messages say they have media (hasMedia) but carry none.
-    return JSON.stringify((await messages.list(session, chatId, page)).map((message) => ({ ...message, media: null })));
+    if (query.downloadMedia === false) {
+      const listed = await readPaged((pageLimit, pageOffset) => messages.list(session, chatId, { limit: pageLimit, offset: pageOffset, ...filters }), limit, offset);
+      return JSON.stringify(listed.map((message) => ({ ...message, media: null })));
+    }
+    // One page goes out as the stored JSON; more (or all) are read a page at a time.
+    if (limit !== 'all' && limit <= PAGE_ROWS) return messages.listJson(session, chatId, { limit, offset, ...filters });
+    return JSON.stringify(await readPaged((pageLimit, pageOffset) => messages.list(session, chatId, { limit: pageLimit, offset: pageOffset, ...filters }), limit, offset));
   };
 
   app.get<{ Params: { session: string }; Querystring: Static<typeof ChatsQuery> }>(
@@ -71,12 +77,8 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
     { schema: { tags, summary: 'Chats, most recent first (paged)', params: Type.Object({ session: SessionName }), querystring: ChatsQuery, response: { 200: Type.Array(ChatSchema), ...errors } } },
     async (request) => {
       await known(request.params.session);
-      const chats = await messages.chats(request.params.session, {
-        limit: request.query.limit ?? 100,
-        offset: request.query.offset ?? 0,
-        sortBy: request.query.sortBy ?? 'conversationTimestamp',
-        sortOrder: request.query.sortOrder ?? 'desc',
-      });
+      const order = { sortBy: request.query.sortBy ?? 'conversationTimestamp', sortOrder: request.query.sortOrder ?? 'desc' } as const;
+      const chats = await readPaged((limit, offset) => messages.chats(request.params.session, { limit, offset, ...order }), requestedLimit(request.query.limit, 'all'), request.query.offset ?? 0);
       return chats.map((chat) => ({ id: chat.id, name: chat.name, conversationTimestamp: chat.lastMessageAt, unreadCount: chat.unreadCount, archived: chat.archived, pinned: chat.pinned }));
     },
   );
@@ -143,36 +145,40 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
   );
 
   const Overview = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), picture: Type.Union([Type.String(), Type.Null()]), lastMessage: Type.Union([MessageSchema, Type.Null()]) });
-  const overview = async (session: string, limit: number, offset: number, ids: string[] | undefined) => {
+  const overview = async (session: string, limit: number | 'all', offset: number, ids: string[] | undefined) => {
     await known(session);
     const engine = await sessions.workingEngine(session).catch(() => undefined);
-    const chats = ids?.length
-      ? (await messages.chats(session, { limit: 1000, offset: 0, sortBy: 'conversationTimestamp', sortOrder: 'desc' })).filter((chat) => ids.includes(chat.id)).slice(offset, offset + limit)
-      : await messages.chats(session, { limit, offset, sortBy: 'conversationTimestamp', sortOrder: 'desc' });
-    return Promise.all(
-      chats.map(async (chat) => ({
-        id: chat.id,
-        name: chat.name,
-        picture: engine ? await engine.pictureUrl(chat.id) : null,
-        lastMessage: (await messages.list(session, chat.id, { limit: 1, offset: 0 }))[0] ?? null,
-      })),
-    );
+    const newestFirst = { sortBy: 'conversationTimestamp', sortOrder: 'desc' } as const;
+    const wanted = ids?.length ? new Set(ids) : undefined;
+    // With ids, every stored chat is looked at (a page at a time), not only the newest thousand.
+    const chats = wanted
+      ? (await readPaged((pageLimit, pageOffset) => messages.chats(session, { limit: pageLimit, offset: pageOffset, ...newestFirst }), 'all', 0))
+          .filter((chat) => wanted.has(chat.id))
+          .slice(offset, limit === 'all' ? undefined : offset + limit)
+      : await readPaged((pageLimit, pageOffset) => messages.chats(session, { limit: pageLimit, offset: pageOffset, ...newestFirst }), limit, offset);
+    // A picture is a query to WhatsApp: a few at a time, so a long overview does not flood the connection.
+    return mapBounded(chats, 8, async (chat) => ({
+      id: chat.id,
+      name: chat.name,
+      picture: engine ? await engine.pictureUrl(chat.id) : null,
+      lastMessage: (await messages.list(session, chat.id, { limit: 1, offset: 0 }))[0] ?? null,
+    }));
   };
-  const OverviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })), offset: Type.Optional(Type.Integer({ minimum: 0 })), ids: Type.Optional(Type.Array(Type.String())) });
+  const OverviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 0, default: 20, description: '0: every chat' })), offset: Type.Optional(Type.Integer({ minimum: 0 })), ids: Type.Optional(Type.Array(Type.String())) });
   app.get<{ Params: { session: string }; Querystring: Static<typeof OverviewQuery> }>(
     '/api/:session/chats/overview',
     { schema: { tags, summary: 'Chats with their last message and picture', params: Type.Object({ session: SessionName }), querystring: OverviewQuery, response: { 200: Type.Array(Overview), ...errors } } },
-    async (request) => overview(request.params.session, request.query.limit ?? 20, request.query.offset ?? 0, request.query.ids?.map(toChatId)),
+    async (request) => overview(request.params.session, requestedLimit(request.query.limit, 20), request.query.offset ?? 0, request.query.ids?.map(toChatId)),
   );
   const OverviewBody = Type.Object({
-    pagination: Type.Optional(Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) })),
+    pagination: Type.Optional(Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 0, description: '0: every chat' })), offset: Type.Optional(Type.Integer({ minimum: 0 })) })),
     filter: Type.Optional(Type.Object({ ids: Type.Optional(Type.Array(Type.String())) })),
   });
   app.post<{ Params: { session: string }; Body: Static<typeof OverviewBody> }>(
     '/api/:session/chats/overview',
     { schema: { tags, summary: 'Chats overview, filters in the body', params: Type.Object({ session: SessionName }), body: OverviewBody, response: { 201: Type.Array(Overview), ...errors } } },
     async (request, reply) =>
-      reply.code(201).send(await overview(request.params.session, request.body.pagination?.limit ?? 20, request.body.pagination?.offset ?? 0, request.body.filter?.ids?.map(toChatId))),
+      reply.code(201).send(await overview(request.params.session, requestedLimit(request.body.pagination?.limit, 20), request.body.pagination?.offset ?? 0, request.body.filter?.ids?.map(toChatId))),
   );
   app.get<{ Params: ChatParamsType }>(
     '/api/:session/chats/:chatId/picture',

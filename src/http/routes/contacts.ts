@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { badRequest } from '../../errors.ts';
 import { ContactRepository } from '../../store/contacts.ts';
+import { readPaged, requestedLimit } from '../paging.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { isGroupId, toChatId } from '../dialect.ts';
 import { SessionField } from '../schemas/chatting.ts';
@@ -77,11 +78,11 @@ export const contactRoutes: RoutePlugin = async (app, { sessions, store }) => {
   );
   app.get<{ Querystring: Static<typeof SessionQuery> & { limit?: number; offset?: number } }>(
     '/api/contacts/all',
-    { schema: { tags, summary: 'Every contact this session has heard from', querystring: Type.Composite([SessionQuery, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) })]), response: { 200: Type.Array(ContactSchema), ...errors } } },
+    { schema: { tags, summary: 'Every contact this session has heard from', querystring: Type.Composite([SessionQuery, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 0, description: 'Absent or 0: every contact, as in WAHA' })), offset: Type.Optional(Type.Integer({ minimum: 0 })) })]), response: { 200: Type.Array(ContactSchema), ...errors } } },
     async (request) => {
       const session = request.query.session ?? 'default';
       await sessions.get(session);
-      return contacts.list(session, request.query.limit ?? 1000, request.query.offset ?? 0);
+      return readPaged((limit, offset) => contacts.list(session, limit, offset), requestedLimit(request.query.limit, 'all'), request.query.offset ?? 0);
     },
   );
 
