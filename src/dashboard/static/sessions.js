@@ -115,6 +115,10 @@ export function setUpSessions({ openChat, onChange }) {
     $('account').hidden = session.status !== 'WORKING';
     if (session.status === 'WORKING') $('account').textContent = `Linked as ${session.me?.id ?? '?'}${session.me?.pushName ? ` (${session.me.pushName})` : ''}`;
     if (!waiting) return;
+    // The list may be seconds old: ask for the QR only while the session still waits for a scan, so a
+    // session that just linked or restarted is not asked for one (the server would answer 422).
+    const current = await api('GET', `/api/sessions/${session.name}`).catch(() => null);
+    if (current?.status !== 'SCAN_QR_CODE') return;
     const raw = await api('GET', `/api/${session.name}/auth/qr?format=raw`).catch(() => null);
     if (!raw || raw.value === shownQr) return;
     shownQr = raw.value;
