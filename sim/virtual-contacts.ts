@@ -18,7 +18,7 @@ export interface ReceivedMessage {
   location: { latitude: number; longitude: number; name: string | null } | null;
   reaction: { messageId: string; emoji: string } | null;
   /** The preview a link in the text was sent with, as the recipient's phone would draw it. */
-  linkPreview: { matchedText: string | null; title: string | null; description: string | null; thumbnailBytes: number } | null;
+  linkPreview: { matchedText: string | null; title: string | null; description: string | null; thumbnailBytes: number; highQuality: { width: number | null; height: number | null } | null } | null;
   /** Who the message mentions (contextInfo.mentionedJid), as the recipient's phone highlights them. */
   mentions: string[];
   edited: boolean;
@@ -47,7 +47,8 @@ function describe(message: WAMessage, statusById: Map<string, number>): Received
   const location = content?.locationMessage;
   const reaction = content?.reactionMessage;
   const protocol = content?.protocolMessage;
-  const linked = content?.extendedTextMessage;
+  // An edit carries its new text, and the new text's preview, inside the protocol message.
+  const linked = content?.extendedTextMessage ?? protocol?.editedMessage?.extendedTextMessage;
   const key = message.key ?? {};
   return {
     id: key.id ?? '',
@@ -76,7 +77,14 @@ function describe(message: WAMessage, statusById: Map<string, number>): Received
     location: location ? { latitude: location.degreesLatitude ?? 0, longitude: location.degreesLongitude ?? 0, name: location.name ?? null } : null,
     reaction: reaction ? { messageId: reaction.key?.id ?? '', emoji: reaction.text ?? '' } : null,
     linkPreview: linked?.title
-      ? { matchedText: linked.matchedText ?? null, title: linked.title, description: linked.description ?? null, thumbnailBytes: linked.jpegThumbnail?.length ?? 0 }
+      ? {
+          matchedText: linked.matchedText ?? null,
+          title: linked.title,
+          description: linked.description ?? null,
+          thumbnailBytes: linked.jpegThumbnail?.length ?? 0,
+          // A high-quality preview points at an uploaded image instead of carrying only the small thumbnail.
+          highQuality: linked.thumbnailDirectPath ? { width: linked.thumbnailWidth ?? null, height: linked.thumbnailHeight ?? null } : null,
+        }
       : null,
     mentions: [...(content?.extendedTextMessage?.contextInfo?.mentionedJid ?? media?.contextInfo?.mentionedJid ?? [])],
     edited: protocol?.type === 14,

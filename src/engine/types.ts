@@ -68,7 +68,8 @@ export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, Lab
   send(chatId: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage>;
   forward(chatId: string, messageId: string): Promise<SentMessage>;
   react(messageId: string, reaction: string): Promise<void>;
-  edit(chatId: string, messageId: string, text: string): Promise<SentMessage>;
+  /** The new text, or the new text with a link preview. */
+  edit(chatId: string, messageId: string, content: Extract<OutgoingContent, { kind: 'text' | 'linkPreview' }>): Promise<SentMessage>;
   revoke(chatId: string, messageId: string): Promise<void>;
   star(chatId: string, messageId: string, star: boolean): Promise<void>;
   votePoll(chatId: string, pollMessageId: string, votes: string[]): Promise<SentMessage>;
@@ -115,13 +116,17 @@ export type OutgoingContent =
   | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string; url?: string }
   | { kind: 'contacts'; contacts: Array<{ displayName: string; vcard: string }> }
   | { kind: 'poll'; name: string; options: string[]; multipleAnswers: boolean }
-  | { kind: 'linkPreview'; text: string; preview: { url: string; title: string; description?: string; image?: OutgoingFile; matchedText?: string } }
+  | {
+      kind: 'linkPreview';
+      text: string;
+      /** `image` is the small inline thumbnail; `fullImage` (WAHA's linkPreviewHighQuality) is uploaded as the large preview. */
+      preview: { url: string; title: string; description?: string; image?: OutgoingFile; fullImage?: OutgoingFile; matchedText?: string };
+    }
   | { kind: 'event'; name: string; description?: string; startTime: number; endTime?: number; location?: string; extraGuestsAllowed?: boolean };
 
 export interface SendOptions {
   /** WAHA message id (or bare WhatsApp id) of the message to quote. */
   replyTo?: string;
-  /** Chat ids (`<number>@c.us`) mentioned in the text. */
   /** Chat ids to mention; MENTION_ALL mentions every member of the group. */
   mentions?: string[];
 }

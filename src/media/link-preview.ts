@@ -6,6 +6,7 @@
 import type { OutgoingFile } from '../engine/types.ts';
 import { fetchFile, withOpenedUrl, type ConnectionPolicy, type FetchPolicy } from './fetch-file.ts';
 import { PageSummarizer, type PageSummary } from './page-summary.ts';
+import { imageSize } from './image-size.ts';
 import { shrinkToThumbnail } from './thumbnail.ts';
 
 export { summarizePage } from './page-summary.ts';
@@ -17,6 +18,8 @@ export interface LinkPreview {
   title: string;
   description?: string;
   image?: OutgoingFile;
+  /** The page's image as fetched (JPEG or PNG), for a high-quality preview. */
+  fullImage?: OutgoingFile;
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+/i;
@@ -66,21 +69,31 @@ function textDecoder(charset: string | undefined): TextDecoder {
   }
 }
 
-async function thumbnail(imageUrl: string, policy: ConnectionPolicy, signal: AbortSignal): Promise<OutgoingFile | undefined> {
+async function previewImages(imageUrl: string, policy: ConnectionPolicy, signal: AbortSignal, highQuality: boolean): Promise<{ image?: OutgoingFile; fullImage?: OutgoingFile }> {
   try {
     const limits: FetchPolicy = { ...policy, totalTimeoutMs: PREVIEW_DEADLINE_MS, maxBytes: MAX_IMAGE_BYTES };
     const fetched = await fetchFile(imageUrl, limits, { label: 'link preview image', signal });
-    return await shrinkToThumbnail(fetched.data, THUMBNAIL_WIDTH, signal);
+    return await previewImagesOf({ data: fetched.data, mimetype: fetched.mimetype ?? 'image/jpeg' }, highQuality, signal);
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/**
+ * A preview's pictures from one image: the 192 px thumbnail shown inline and, for WAHA's
+ * linkPreviewHighQuality, the image itself to upload whole. Throws ThumbnailError when it is no image.
+ */
+export async function previewImagesOf(source: OutgoingFile, highQuality: boolean, signal?: AbortSignal): Promise<{ image: OutgoingFile; fullImage?: OutgoingFile }> {
+  const image = await shrinkToThumbnail(source.data, THUMBNAIL_WIDTH, signal);
+  // The thumbnail decoded it, so it is an image WhatsApp can show.
+  return { image, ...(highQuality && imageSize(source.data) ? { fullImage: { data: source.data, mimetype: source.mimetype, filename: 'preview' } } : {}) };
 }
 
 /**
  * The preview for the first link in `text`, or undefined when there is none or its page gives none.
  * Everything together (page, redirects, image) gets PREVIEW_DEADLINE_MS: sendText waits for this.
  */
-export async function generateLinkPreview(text: string, policy: ConnectionPolicy): Promise<LinkPreview | undefined> {
+export async function generateLinkPreview(text: string, policy: ConnectionPolicy, options: { highQuality?: boolean } = {}): Promise<LinkPreview | undefined> {
   const matchedText = firstLink(text);
   if (!matchedText) return undefined;
   const url = /^https?:\/\//i.test(matchedText) ? matchedText : `https://${matchedText}`;
@@ -89,8 +102,8 @@ export async function generateLinkPreview(text: string, policy: ConnectionPolicy
     const page = await readPageHead(url, policy, signal);
     if (!page?.summary.title) return undefined;
     const { title, description, imageUrl } = page.summary;
-    const image = imageUrl ? await thumbnail(new URL(imageUrl, page.url).toString(), policy, signal) : undefined;
-    return { matchedText, url, title, ...(description ? { description } : {}), ...(image ? { image } : {}) };
+    const images = imageUrl ? await previewImages(new URL(imageUrl, page.url).toString(), policy, signal, options.highQuality === true) : {};
+    return { matchedText, url, title, ...(description ? { description } : {}), ...images };
   } catch {
     return undefined;
   }

@@ -9,12 +9,12 @@ import { resolveFile, type FileReference } from './resolve-file.ts';
 export interface SessionMedia {
   /** WAHA's `file` ({url} or {data}) as bytes to send. */
   file(reference: FileReference, fallbackMimetype: string): Promise<OutgoingFile>;
-  linkPreview(text: string): Promise<LinkPreview | undefined>;
+  linkPreview(text: string, options?: { highQuality?: boolean }): Promise<LinkPreview | undefined>;
 }
 
 export function sessionMedia(config: MediaUrlSettings, proxy: ProxySettings | undefined): SessionMedia {
   return {
     file: (reference, fallbackMimetype) => resolveFile(reference, { urlPolicy: fileUrlPolicy(config, proxy), fallbackMimetype }),
-    linkPreview: (text) => generateLinkPreview(text, connectionPolicy(config, proxy)),
+    linkPreview: (text, options) => generateLinkPreview(text, connectionPolicy(config, proxy), options),
   };
 }

@@ -111,8 +111,8 @@ export class BaileysEngine implements Engine {
   react(messageId: string, reaction: string): Promise<void> {
     return this.messaging.react(messageId, reaction);
   }
-  edit(chatId: string, messageId: string, text: string): Promise<SentMessage> {
-    return this.messaging.edit(chatId, messageId, text);
+  edit(chatId: string, messageId: string, content: Extract<OutgoingContent, { kind: 'text' | 'linkPreview' }>): Promise<SentMessage> {
+    return this.messaging.edit(chatId, messageId, content);
   }
   revoke(chatId: string, messageId: string): Promise<void> {
     return this.messaging.revoke(chatId, messageId);

@@ -1,9 +1,9 @@
 // Sending, editing, revoking and acknowledging messages: our verbs turned into Baileys calls.
-import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, isJidGroup, isPnUser, jidNormalizedUser } from 'baileys';
+import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, isJidGroup, isPnUser, jidNormalizedUser, prepareWAMessageMedia } from 'baileys';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket, proto } from 'baileys';
 import { badRequest, notFound } from '../../errors.ts';
 import type { SentMessage } from '../dto.ts';
-import { MENTION_ALL, type OutgoingContent, type SendOptions } from '../types.ts';
+import { MENTION_ALL, type OutgoingContent, type OutgoingFile, type SendOptions } from '../types.ts';
 import { parseMessageId, toWahaChatId, toWhatsAppJid } from './jids.ts';
 import { toSentMessage } from './message-mapper.ts';
 import { encryptPollVote } from './poll-votes.ts';
@@ -103,9 +103,23 @@ export class Messaging {
       if (!('text' in baileysContent) && !('caption' in baileysContent)) throw badRequest('mentions need a text or a caption');
       Object.assign(baileysContent, { mentions: await this.mentionJids(jid, options.mentions) });
     }
+    if (content.kind === 'linkPreview') await this.attachFullPreviewImage(baileysContent, content.preview.fullImage);
     const generation: MiscMessageGenerationOptions = {};
     if (options.replyTo) generation.quoted = this.quotable(chatId, options.replyTo);
     return this.relay(jid, baileysContent, generation);
+  }
+
+  /**
+   * WAHA's linkPreviewHighQuality: the page's image is uploaded whole (as WhatsApp's 'thumbnail-link'
+   * media) and the preview points at it, so phones draw the large card instead of the small thumbnail.
+   */
+  private async attachFullPreviewImage(content: AnyMessageContent, fullImage: OutgoingFile | undefined): Promise<void> {
+    if (!fullImage || !('linkPreview' in content) || !content.linkPreview) return;
+    const uploaded = await prepareWAMessageMedia({ image: fullImage.data, mimetype: fullImage.mimetype }, { upload: this.context.socket().waUploadToServer, mediaTypeOverride: 'thumbnail-link' });
+    const image = uploaded.imageMessage;
+    if (!image) return;
+    content.linkPreview.highQualityThumbnail = image;
+    if (!content.linkPreview.jpegThumbnail && image.jpegThumbnail) content.linkPreview.jpegThumbnail = Buffer.from(image.jpegThumbnail);
   }
 
   async sendStatus(content: OutgoingContent, audience: string[], style: { backgroundColor?: string; font?: number } = {}): Promise<SentMessage> {
@@ -134,10 +148,13 @@ export class Messaging {
     await this.context.socket().sendMessage(key.remoteJid ?? '', { react: { text: reaction, key } });
   }
 
-  async edit(chatId: string, messageId: string, text: string): Promise<SentMessage> {
+  /** `content` is the new text, or the new text with its link preview (WAHA's linkPreview on edits). */
+  async edit(chatId: string, messageId: string, content: Extract<OutgoingContent, { kind: 'text' | 'linkPreview' }>): Promise<SentMessage> {
     const key = resolveKey(chatId, messageId);
     if (!key.fromMe) throw badRequest('only your own messages can be edited');
-    return this.relay(key.remoteJid ?? toWhatsAppJid(chatId), { text, edit: key });
+    const baileysContent = toBaileysContent(content);
+    if (content.kind === 'linkPreview') await this.attachFullPreviewImage(baileysContent, content.preview.fullImage);
+    return this.relay(key.remoteJid ?? toWhatsAppJid(chatId), { ...baileysContent, edit: key } as AnyMessageContent);
   }
 
   async revoke(chatId: string, messageId: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { Engine } from '../../engine/types.ts';
 import { MessageRepository } from '../../store/messages.ts';
 import { readWholeChat } from '../../sessions/read-chat.ts';
 import { mapBounded, PAGE_ROWS, readPaged, requestedLimit } from '../paging.ts';
+import { sessionMedia } from '../../media/session-media.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { toChatId } from '../dialect.ts';
 import { EditBody, MessageIdField } from '../schemas/chatting.ts';
@@ -47,7 +48,7 @@ const ChatSchema = Type.Object(
 );
 const Success = Type.Object({ success: Type.Boolean() });
 
-export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
+export const chatRoutes: RoutePlugin = async (app, { sessions, store, config }) => {
   const messages = new MessageRepository(store.db);
   const known = async (session: string) => {
     await sessions.get(session);
@@ -224,8 +225,12 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store }) => {
     '/api/:session/chats/:chatId/messages/:messageId',
     { schema: { tags, summary: 'Edit a message you sent', params: MessageParams, body: EditBody, response: { 200: SentMessageSchema, ...errors } } },
     async (request) => {
-      const engine = await sessions.workingEngine(request.params.session);
-      return engine.edit(toChatId(request.params.chatId), request.params.messageId, request.body.text);
+      const { session } = request.params;
+      const engine = await sessions.workingEngine(session);
+      const { text } = request.body;
+      // As on sendText: the edited text's first link gets a preview unless linkPreview is false.
+      const preview = request.body.linkPreview === false ? undefined : await sessionMedia(config, await sessions.proxyOf(session)).linkPreview(text, { highQuality: request.body.linkPreviewHighQuality === true });
+      return engine.edit(toChatId(request.params.chatId), request.params.messageId, preview ? { kind: 'linkPreview', text, preview } : { kind: 'text', text });
     },
   );
 

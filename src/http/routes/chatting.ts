@@ -1,7 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { badRequest, notImplemented } from '../../errors.ts';
-import { MENTION_ALL, type Engine, type OutgoingContent, type SendOptions } from '../../engine/types.ts';
+import { badRequest, notImplemented, unprocessable } from '../../errors.ts';
+import { MENTION_ALL, type Engine, type OutgoingContent, type OutgoingFile, type SendOptions } from '../../engine/types.ts';
+import { previewImagesOf } from '../../media/link-preview.ts';
 import { sessionMedia, type SessionMedia } from '../../media/session-media.ts';
+import { ThumbnailError } from '../../media/thumbnail.ts';
 import { toMp4Video, toVoiceNote } from '../../media/transcode.ts';
 import { readWholeChat } from '../../sessions/read-chat.ts';
 import { MessageRepository } from '../../store/messages.ts';
@@ -66,11 +68,13 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     );
   }
 
-  sender('/api/sendText', 'Send a text message; its first link gets a preview unless linkPreview is false', S.SendTextBody, async (body, media): Promise<OutgoingContent> => {
-    const preview = body.linkPreview === false ? undefined : await media.linkPreview(body.text);
+  // The first link gets a preview unless linkPreview is false; linkPreviewHighQuality uploads its image whole.
+  const textWithPreview = async (body: Static<typeof S.SendTextBody>, media: SessionMedia): Promise<OutgoingContent> => {
+    const preview = body.linkPreview === false ? undefined : await media.linkPreview(body.text, { highQuality: body.linkPreviewHighQuality === true });
     return preview ? { kind: 'linkPreview', text: body.text, preview } : { kind: 'text', text: body.text };
-  });
-  sender('/api/reply', 'Reply to a message (use sendText with reply_to)', S.SendTextBody, (body) => ({ kind: 'text', text: body.text }), { deprecated: true });
+  };
+  sender('/api/sendText', 'Send a text message; its first link gets a preview unless linkPreview is false', S.SendTextBody, textWithPreview);
+  sender('/api/reply', 'Reply to a message (use sendText with reply_to)', S.SendTextBody, textWithPreview, { deprecated: true });
   sender('/api/sendImage', 'Send an image', S.SendImageBody, async (body, media) => ({
     kind: 'image',
     file: await media.file(body.file, 'image/jpeg'),
@@ -109,6 +113,11 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
     text: body.url,
     preview: { url: body.url, title: body.title },
   }), { deprecated: true });
+  const customPreviewImages = (file: OutgoingFile, highQuality: boolean) =>
+    previewImagesOf(file, highQuality).catch((error: unknown) => {
+      if (error instanceof ThumbnailError) throw unprocessable(`preview.image: ${error.message}`);
+      throw error;
+    });
   sender('/api/send/link-custom-preview', 'Send text with a preview you describe', S.SendLinkCustomPreviewBody, async (body, media) => ({
     kind: 'linkPreview',
     text: body.text,
@@ -116,7 +125,8 @@ export const chattingRoutes: RoutePlugin = async (app, deps) => {
       url: body.preview.url,
       title: body.preview.title,
       ...(body.preview.description ? { description: body.preview.description } : {}),
-      ...(body.preview.image ? { image: await media.file(body.preview.image, 'image/jpeg') } : {}),
+      // Resized to the inline thumbnail like generated previews; the whole image too with linkPreviewHighQuality.
+      ...(body.preview.image ? await customPreviewImages(await media.file(body.preview.image, 'image/jpeg'), body.linkPreviewHighQuality === true) : {}),
     },
   }));
 
