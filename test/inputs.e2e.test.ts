@@ -67,6 +67,12 @@ test("request-code's sms and voice methods are refused with the reason; without 
     const { zapd } = sandbox;
     assert.equal((await zapd.api('POST', '/api/sessions', { name: 'pair' })).status, 201);
     await sandbox.waitForStatus('pair', 'SCAN_QR_CODE');
+    // WAHA's 422 for a session that is not ready names it, its status and what the call needs.
+    const early = await zapd.api<Record<string, unknown>>('POST', '/api/sendText', { session: 'pair', chatId: '15550009192', text: 'too soon' });
+    assert.equal(early.status, 422);
+    assert.deepEqual({ statusCode: early.body.statusCode, session: early.body.session, status: early.body.status, expected: early.body.expected }, { statusCode: 422, session: 'pair', status: 'SCAN_QR_CODE', expected: ['WORKING'] });
+    assert.equal(typeof early.body.message, 'string');
+    assert.equal(typeof early.body.error, 'string');
     for (const method of ['sms', 'voice']) {
       const refused = await zapd.api<{ statusCode: number; message: string }>('POST', '/api/pair/auth/request-code', { phoneNumber: '15550009191', method });
       assert.equal(refused.status, 501, JSON.stringify(refused.body));

@@ -3,7 +3,7 @@
 // start/stop/logout calls cannot interleave half-way.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { badRequest, notFound, unprocessable } from '../errors.ts';
+import { AppError, badRequest, notFound, unprocessable } from '../errors.ts';
 import type { EventBus, EventMe } from '../events/bus.ts';
 import { createBaileysEngine } from '../engine/baileys/engine.ts';
 import type { AccountInfo, Engine, EngineEndpoint, EngineFactory, SessionStatus } from '../engine/types.ts';
@@ -391,7 +391,8 @@ export class SessionManager {
     const status = session?.status ?? 'STOPPED';
     if (!session || !expected.includes(status)) {
       const failure = session?.failure ? ` (${session.failure})` : '';
-      throw unprocessable(`Session status is not as expected: '${name}' is ${status}${failure}, expected ${expected.join(' or ')}`);
+      // WAHA's 422 names the session, its status and the statuses the call needs; clients read them.
+      throw new AppError(422, `Session status is not as expected: '${name}' is ${status}${failure}, expected ${expected.join(' or ')}`, { session: name, status, expected });
     }
     return session;
   }

@@ -25,7 +25,7 @@ function validationMessage(error: FastifyError): string {
 
 export async function registerErrorHandling(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message));
+    if (error instanceof AppError) return reply.code(error.statusCode).send({ ...error.details, ...errorBody(error.statusCode, error.message) });
     if (error.validation) return reply.code(400).send(errorBody(400, validationMessage(error)));
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody(status, error.message));
