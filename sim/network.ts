@@ -29,6 +29,8 @@ import type { AccountRecord, DeviceRecord, SimulatorState } from './state.ts';
 import type { TrustChain } from './transport/certificates.ts';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+/** Relayed message ids remembered to recognise a client's resend (see `Network.firstRelay`). */
+const RELAYED_CAPACITY = 50_000;
 const now = () => String(Math.floor(Date.now() / 1000));
 
 interface PendingLink {
@@ -60,6 +62,8 @@ export class Network {
   readonly presenceSubscribers = new Map<string, Set<string>>();
   /** The HTTPS media host (uploads, downloads, profile pictures). */
   media: { host: string; auth: string } = { host: '127.0.0.1', auth: '' };
+  /** Which device got which sender's message id lately (see `firstRelay`), oldest first. */
+  private readonly relayed = new Set<string>();
   /** Message stanzas kept back while a burst is being prepared (see `holdMessages`). */
   private held: Array<{ account: AccountRecord; device: number; node: BinaryNode }> | undefined;
 
@@ -106,6 +110,18 @@ export class Network {
     if (device === 0) return;
     this.state.queue(address).push(encoded);
     this.state.changed();
+  }
+
+  /** Whether this device has not been handed this sender's message id yet (and notes that it has now). */
+  firstRelay(senderPhone: string, id: string, recipientPhone: string, device: number): boolean {
+    const key = `${senderPhone}|${id}|${recipientPhone}:${device}`;
+    if (this.relayed.has(key)) return false;
+    this.relayed.add(key);
+    if (this.relayed.size > RELAYED_CAPACITY) {
+      const oldest = this.relayed.values().next().value;
+      if (oldest !== undefined) this.relayed.delete(oldest);
+    }
+    return true;
   }
 
   /**
