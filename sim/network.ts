@@ -65,6 +65,8 @@ export class Network {
   readonly presenceSubscribers = new Map<string, Set<string>>();
   /** The HTTPS media host (uploads, downloads, profile pictures). */
   media: { host: string; auth: string } = { host: '127.0.0.1', auth: '' };
+  /** Accounts whose message stanzas the network loses (see `POST /admin/blackhole`). */
+  readonly blackholed = new Set<string>();
   /** Which device got which sender's message id lately (see `firstRelay`), oldest first. */
   private readonly relayed = new Set<string>();
   /** Message stanzas kept back while a burst is being prepared (see `holdMessages`). */
@@ -467,6 +469,8 @@ export class Network {
         case 'iq':
           return await answerIq(this, connection, node);
         case 'message':
+          // A lossy network: the stanza vanishes, neither acked nor delivered.
+          if (connection.phone !== undefined && this.blackholed.has(connection.phone)) return;
           return relayMessage(this, connection, node);
         case 'receipt':
           this.received(connection, node);

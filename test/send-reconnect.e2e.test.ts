@@ -60,10 +60,12 @@ test('a connection dropped during sends: every 201 reaches the contact or ends a
     await waitFor('every answered send to be delivered or ERROR', async () => (await unsettled()).length === 0, 45_000, 250).catch(() => undefined);
     const lost = await unsettled();
     assert.deepEqual(lost, [], `${lost.length} of ${answered.length} answered sends neither reached the contact nor ended as ERROR`);
-    // Every answered send is in the history, whatever became of it.
+    // Every answered send is in the history, whatever became of it; ERROR there too when it ended so.
+    const failed = errored();
     for (const id of answered) {
-      const stored = await sandbox.zapd.api('GET', `/api/main/chats/${BOB_CHAT}/messages/${id}`);
+      const stored = await sandbox.zapd.api<{ ack: number }>('GET', `/api/main/chats/${BOB_CHAT}/messages/${id}`);
       assert.equal(stored.status, 200, `GET ${id}`);
+      if (failed.has(id) && !(await delivered()).has(id)) assert.equal(stored.body.ack, -1, `${id} is stored as ERROR`);
     }
     // Each arrives once, even when it was relayed again after the reconnect.
     const texts = (await sandbox.admin<Received[]>('GET', `/accounts/${BOB}/messages`)).map((message) => message.id);
@@ -76,6 +78,41 @@ test('a connection dropped during sends: every 201 reaches the contact or ends a
       const id = (during.body as unknown as { id: string }).id;
       await waitFor('the send made during the drop to settle', async () => (await delivered()).has(id) || errored().has(id), 30_000, 250);
     } else assert.ok([503, 422].includes(during.status), `refused with ${during.status}: ${during.body.message}`);
+  } finally {
+    await sandbox.close();
+    await receiver.close();
+  }
+});
+
+test('a send WhatsApp never confirms ends as ERROR: after three connections, or when the session stops', { timeout: 90_000 }, async () => {
+  const receiver = await startReceiver();
+  const sandbox = await startSandbox('sqlite', { WHATSAPP_HOOK_URL: receiver.url, WHATSAPP_HOOK_EVENTS: 'message.any,message.ack' });
+  try {
+    await sandbox.linkSession('main', ME);
+    await sandbox.admin('POST', '/accounts', { phone: BOB, pushName: 'Bob' });
+    const errored = (id: string) => receiver.events('message.ack').some((event) => event.payload.id === id && event.payload.ack === -1 && event.payload.ackName === 'ERROR');
+    const storedAck = async (id: string) => (await sandbox.zapd.api<{ ack: number }>('GET', `/api/main/chats/${BOB_CHAT}/messages/${id}`)).body.ack;
+    await sandbox.admin('POST', '/blackhole', { phone: ME });
+
+    const lost = await sandbox.zapd.api<{ id: string }>('POST', '/api/sendText', { session: 'main', chatId: BOB_CHAT, text: 'into the void', linkPreview: false });
+    assert.equal(lost.status, 201);
+    assert.equal(await storedAck(lost.body.id), 0, 'recorded as PENDING');
+    // Relayed on the second and third connection, given up on the fourth.
+    for (let drop = 1; drop <= 3; drop++) {
+      const dropped = await sandbox.admin<{ dropped: number }>('POST', '/drop', { phone: ME });
+      assert.ok(dropped.dropped >= 1);
+      await waitFor(`connection ${drop + 1}`, async () => (await sandbox.admin<Record<string, number>>('GET', '/connections'))[ME] === 1, 20_000, 50);
+      await sandbox.waitForStatus('main', 'WORKING', 20_000);
+    }
+    await waitFor('the ERROR ack', () => errored(lost.body.id), 20_000, 50);
+    assert.equal(await storedAck(lost.body.id), -1);
+    assert.equal(receiver.events('message.ack').filter((event) => event.payload.id === lost.body.id).length, 1, 'one ack event: ERROR');
+
+    const unconfirmed = await sandbox.zapd.api<{ id: string }>('POST', '/api/sendText', { session: 'main', chatId: BOB_CHAT, text: 'right before the stop', linkPreview: false });
+    assert.equal(unconfirmed.status, 201);
+    assert.equal((await sandbox.zapd.api('POST', '/api/sessions/main/stop')).status, 201);
+    await waitFor('the ERROR ack at stop', () => errored(unconfirmed.body.id), 20_000, 50);
+    assert.equal(await storedAck(unconfirmed.body.id), -1);
   } finally {
     await sandbox.close();
     await receiver.close();
