@@ -125,7 +125,7 @@ test('messages read by the contact: exactly one DEVICE and one READ message.ack 
   try {
     await sandbox.linkSession('main', ME);
     await sandbox.admin('POST', '/accounts', { phone: BOB, pushName: 'Bob' });
-    const N = 30;
+    const N = Number(process.env.ACK_TEST_N ?? 30);
     const ids = await Promise.all(
       Array.from({ length: N }, async (_, index) => {
         const response = await sandbox.zapd.api<{ id: string }>('POST', '/api/sendText', { session: 'main', chatId: BOB_CHAT, text: `read me ${index}`, linkPreview: false });
@@ -142,7 +142,7 @@ test('messages read by the contact: exactly one DEVICE and one READ message.ack 
     const wrong = ids.map((id) => ({ id, device: acksOf(id, 2), read: acksOf(id, 3) })).filter((counts) => counts.device !== 1 || counts.read !== 1);
     assert.deepEqual(wrong, [], 'each message has one DEVICE and one READ ack event');
     // The store agrees with the events.
-    const stored = await sandbox.zapd.api<Array<{ id: string; ack: number }>>('GET', `/api/main/chats/${BOB_CHAT}/messages?limit=100&downloadMedia=false`);
+    const stored = await sandbox.zapd.api<Array<{ id: string; ack: number }>>('GET', `/api/main/chats/${BOB_CHAT}/messages?limit=1000&downloadMedia=false`);
     for (const id of ids) assert.equal(stored.body.find((message) => message.id === id)?.ack, 3, id);
     // message.any (PENDING) comes before the acks of each message.
     for (const id of ids) {
