@@ -94,7 +94,7 @@ export function announceSent(message: WAMessage, context: AnnounceContext): Prom
   const key = message.key;
   const id = key?.id;
   if (!key || !id || isSilent(message)) {
-    if (id) context.sent.abandoned(id);
+    if (id) context.sent.silent(id);
     return Promise.resolve();
   }
   const chatJid = key.remoteJid ?? '';

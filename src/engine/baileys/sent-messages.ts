@@ -48,6 +48,11 @@ export class SentMessages {
     this.unconfirmed.delete(id);
   }
 
+  /** The message has no `message.any` (an edit, a revoke): its acks need not wait for one. */
+  silent(id: string): void {
+    this.announcing.delete(id);
+  }
+
   awaitsAnnouncement(id: string): boolean {
     return this.announcing.has(id);
   }
