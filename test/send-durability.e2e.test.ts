@@ -163,28 +163,29 @@ for (const backend of storeBackends()) {
   });
 }
 
-test(`SIGTERM during ${TOTAL} sends: requests in flight are answered, every 201 is recorded, exit 0`, { timeout: 120_000 }, async () => {
-  const current = await rig('sqlite');
-  try {
-    const zapd = await current.start();
-    let stopping = false;
-    const result = await burst(current.api, (count) => {
-      if (!stopping && count >= 40) {
-        stopping = true;
-        zapd.child.kill('SIGTERM');
-      }
-      return stopping;
-    });
-    assert.equal(await zapd.exited, 0, `zapd exited cleanly; its output:\n${zapd.output}`);
-    // Requests in flight when the signal came were answered; later ones were refused (503) or found
-    // the listener closed, never cut off half-way.
-    // A request begun before the signal was either handled (201) or came in after it (503): none was cut off.
-    assert.deepEqual(result.cutOff, [], 'every send in flight at SIGTERM was answered');
-    assert.ok(result.answered.length > 40, `the sends in flight at SIGTERM were answered (${result.answered.length})`);
-    assert.deepEqual([...result.statuses.keys()].filter((status) => status !== 503), [], 'later sends were refused with 503 or found the listener closed');
-    await current.start();
-    await assertAllRecorded(current, result.answered);
-  } finally {
-    await current.close();
-  }
-});
+for (const backend of storeBackends()) {
+  test(`SIGTERM during ${TOTAL} sends: requests in flight are answered, every 201 is recorded, exit 0 (${backend})`, { timeout: 120_000 }, async () => {
+    const current = await rig(backend);
+    try {
+      const zapd = await current.start();
+      let stopping = false;
+      const result = await burst(current.api, (count) => {
+        if (!stopping && count >= 40) {
+          stopping = true;
+          zapd.child.kill('SIGTERM');
+        }
+        return stopping;
+      });
+      assert.equal(await zapd.exited, 0, `zapd exited cleanly; its output:\n${zapd.output}`);
+      // A request begun before the signal was either handled (201) or came in after it (503), never
+      // cut off half-way; later ones were refused with 503 or found the listener closed.
+      assert.deepEqual(result.cutOff, [], 'every send in flight at SIGTERM was answered');
+      assert.ok(result.answered.length > 40, `the sends in flight at SIGTERM were answered (${result.answered.length})`);
+      assert.deepEqual([...result.statuses.keys()].filter((status) => status !== 503), [], 'later sends were refused with 503 or found the listener closed');
+      await current.start();
+      await assertAllRecorded(current, result.answered);
+    } finally {
+      await current.close();
+    }
+  });
+}
