@@ -64,6 +64,13 @@ export class AdminApi {
     this.add('GET', 'root-key', () => ({ publicKey: Buffer.from(rootPublicKey).toString('base64'), tlsCertificate }));
     this.add('POST', 'scan', ({ body }) => network.scan(stringField(body, 'qr', true), stringField(body, 'phone')));
     this.add('POST', 'link-code', ({ body }) => network.enterLinkCode(stringField(body, 'phone', true).replace(/\D/g, ''), stringField(body, 'code', true)));
+    this.add('GET', 'connections', () => network.connectionsByPhone());
+    this.add('POST', 'blackhole', ({ body }) => {
+      const phone = stringField(body, 'phone', true).replace(/\D/g, '');
+      if (body.enabled === false) network.blackholed.delete(phone);
+      else network.blackholed.add(phone);
+      return { phone, enabled: network.blackholed.has(phone) };
+    });
     this.add('POST', 'drop', ({ body }) => ({ dropped: network.dropConnections(stringField(body, 'phone')) }));
     this.add('POST', 'history', ({ body }) => {
       const phone = stringField(body, 'phone', true).replace(/\D/g, '');

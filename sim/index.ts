@@ -83,6 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const { port } = server.address() as AddressInfo;
   const httpUrl = `http://${host}:${port}`;
   wsUrl = `ws://${host}:${port}/ws/chat`;
+  await contacts.restore();
   return {
     port,
     httpUrl,

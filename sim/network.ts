@@ -8,7 +8,9 @@ import {
   Curve,
   derivePairingCodeKey,
   encodeBinaryNode,
+  getBinaryNodeChild,
   getBinaryNodeChildBuffer,
+  getBinaryNodeChildren,
   hkdf,
   hmacSign,
   proto,
@@ -19,6 +21,7 @@ import type { BinaryNode } from 'baileys';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { lidJid, pnJid, deviceAddress } from './addressing.ts';
+import { announceDeviceChange } from './device-lists.ts';
 import { historySyncMessage } from './history.ts';
 import { appStateKeyShareMessage, encryptFromPhone } from './phone.ts';
 import { Connection, type RegistrationRequest } from './connection.ts';
@@ -29,6 +32,8 @@ import type { AccountRecord, DeviceRecord, SimulatorState } from './state.ts';
 import type { TrustChain } from './transport/certificates.ts';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+/** Relayed message ids remembered to recognise a client's resend (see `Network.firstRelay`). */
+const RELAYED_CAPACITY = 50_000;
 const now = () => String(Math.floor(Date.now() / 1000));
 
 interface PendingLink {
@@ -60,6 +65,10 @@ export class Network {
   readonly presenceSubscribers = new Map<string, Set<string>>();
   /** The HTTPS media host (uploads, downloads, profile pictures). */
   media: { host: string; auth: string } = { host: '127.0.0.1', auth: '' };
+  /** Accounts whose message stanzas the network loses (see `POST /admin/blackhole`). */
+  readonly blackholed = new Set<string>();
+  /** Which device got which sender's message id lately (see `firstRelay`), oldest first. */
+  private readonly relayed = new Set<string>();
   /** Message stanzas kept back while a burst is being prepared (see `holdMessages`). */
   private held: Array<{ account: AccountRecord; device: number; node: BinaryNode }> | undefined;
 
@@ -71,6 +80,16 @@ export class Network {
 
   get connectionCount(): number {
     return this.all.size;
+  }
+
+  /** Logged-in connections per account phone (a device that logged in twice counts until the first is closed). */
+  connectionsByPhone(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const connection of this.all) {
+      if (connection.closed || connection.phone === undefined || connection.device === undefined) continue;
+      counts[connection.phone] = (counts[connection.phone] ?? 0) + 1;
+    }
+    return counts;
   }
 
   attach(socket: WebSocket): void {
@@ -106,6 +125,18 @@ export class Network {
     if (device === 0) return;
     this.state.queue(address).push(encoded);
     this.state.changed();
+  }
+
+  /** Whether this device has not been handed this sender's message id yet (and notes that it has now). */
+  firstRelay(senderPhone: string, id: string, recipientPhone: string, device: number): boolean {
+    const key = `${senderPhone}|${id}|${recipientPhone}:${device}`;
+    if (this.relayed.has(key)) return false;
+    this.relayed.add(key);
+    if (this.relayed.size > RELAYED_CAPACITY) {
+      const oldest = this.relayed.values().next().value;
+      if (oldest !== undefined) this.relayed.delete(oldest);
+    }
+    return true;
   }
 
   /**
@@ -157,6 +188,19 @@ export class Network {
     // Acks name the sender as the client saw it; fall back to any stanza with this id.
     for (const key of connection.unacked.keys()) {
       if (key.startsWith(`${kind}:${node.attrs.id}:`)) connection.unacked.delete(key);
+    }
+  }
+
+  /**
+   * The device's receipt for messages it received: Baileys confirms a decrypted message with a
+   * `<receipt>` rather than an `<ack>`, and that too means it need not be delivered again. (A retry
+   * receipt asks for the message again; that one is handled by the retry.)
+   */
+  received(connection: Connection, node: BinaryNode): void {
+    if (node.attrs.type === 'retry') return;
+    const ids = [node.attrs.id, ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((item) => item.attrs.id)].filter((id): id is string => Boolean(id));
+    for (const id of ids) {
+      for (const key of connection.unacked.keys()) if (key.startsWith(`message:${id}:`)) connection.unacked.delete(key);
     }
   }
 
@@ -254,6 +298,7 @@ export class Network {
       ],
     });
     this.logger.info({ phone: account.phone, device: deviceId }, 'device linked');
+    announceDeviceChange(this, account, 'add', [deviceId]);
     return { phone: account.phone, jid: `${account.phone}@s.whatsapp.net` };
   }
 
@@ -352,7 +397,12 @@ export class Network {
     connection.passive = payload.passive === true;
     const address = deviceAddress(phone, deviceId);
     const previous = this.online.get(address);
-    if (previous && previous !== connection) previous.close();
+    if (previous && previous !== connection) {
+      // As WhatsApp: the older connection of a device that logged in again is told it was replaced.
+      previous.send({ tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] });
+      setTimeout(() => previous.close(), 50);
+      this.online.delete(address);
+    }
     this.online.set(address, connection);
     connection.send({
       tag: 'success',
@@ -391,10 +441,19 @@ export class Network {
   private onClose(connection: Connection): void {
     this.all.delete(connection);
     if (connection.unacked.size > 0 && connection.address) {
-      const queue = this.state.queue(connection.address);
-      queue.unshift(...connection.unacked.values());
+      const successor = this.online.get(connection.address);
+      if (successor && successor !== connection && !successor.closed) {
+        // Replaced by a newer login of the same device: that one gets what this one did not confirm.
+        for (const [key, encoded] of connection.unacked) {
+          successor.unacked.set(key, encoded);
+          successor.sendEncoded(Buffer.from(encoded, 'base64'));
+        }
+      } else {
+        const queue = this.state.queue(connection.address);
+        queue.unshift(...connection.unacked.values());
+        this.state.changed();
+      }
       connection.unacked.clear();
-      this.state.changed();
     }
     const pending = this.pendingLinkFor(connection);
     if (pending) for (const ref of pending.refs) this.pendingByRef.delete(ref);
@@ -410,8 +469,11 @@ export class Network {
         case 'iq':
           return await answerIq(this, connection, node);
         case 'message':
+          // A lossy network: the stanza vanishes, neither acked nor delivered.
+          if (connection.phone !== undefined && this.blackholed.has(connection.phone)) return;
           return relayMessage(this, connection, node);
         case 'receipt':
+          this.received(connection, node);
           return relayReceipt(this, connection, node);
         case 'presence':
           return handlePresence(this, connection, node);
@@ -447,6 +509,7 @@ export class Network {
       connection?.send({ tag: 'stream:error', attrs: { code: '401' }, content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }] });
       setTimeout(() => connection?.close(), 50);
     }
+    announceDeviceChange(this, account, 'remove', removed.map((device) => device.id));
     this.state.changed();
     return removed.length;
   }

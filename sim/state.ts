@@ -99,6 +99,8 @@ export interface SimulatorData {
   queues: Record<string, string[]>;
   nextLid: number;
   nextPhone: number;
+  /** Virtual contacts (see virtual-contacts.ts) and their clients' auth, so they come back after a restart. */
+  virtualContacts?: Record<string, { auth: { creds?: string; keys: Record<string, string> } }>;
   /** The media host's TLS certificate, kept so clients that trusted it keep working after a restart. */
   tls?: { certificate: string; privateKey: string };
 }

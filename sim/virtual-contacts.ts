@@ -4,7 +4,7 @@ import { downloadMediaMessage, generateWAMessageFromContent, getContentType, nor
 import type { AnyMessageContent, WAMessage, WAMessageKey } from 'baileys';
 import { encryptPollVote } from '../src/engine/baileys/poll-votes.ts';
 import { SimulatorError, type Network } from './network.ts';
-import { SimClient, type SimulatorEndpoint } from './testing/baileys-client.ts';
+import { MemoryAuth, SimClient, type SimulatorEndpoint } from './testing/baileys-client.ts';
 
 export interface ReceivedMessage {
   id: string;
@@ -170,12 +170,31 @@ export class VirtualContacts {
     const existing = this.contacts.get(phone);
     if (existing) return existing;
     const account = this.network.state.ensureAccount(phone, pushName);
-    const client = new SimClient({ endpoint: this.endpoint(), onQr: (qr) => void this.network.scan(qr, phone) });
+    const saved = (this.network.state.data.virtualContacts ??= {});
+    // The client's auth lives in the state file: the contact logs in again after a restart.
+    const record = (saved[phone] ??= { auth: { keys: {} } });
+    const auth = new MemoryAuth(record.auth, () => this.network.state.changed());
+    const client = new SimClient({ endpoint: this.endpoint(), auth, onQr: (qr) => void this.network.scan(qr, phone) });
     await client.connect();
     client.auth.creds.me = { ...client.auth.creds.me, id: client.auth.creds.me?.id ?? `${phone}@s.whatsapp.net`, name: account.pushName };
+    auth.credsChanged();
     const contact = new VirtualContact(phone, client);
     this.contacts.set(phone, contact);
     return contact;
+  }
+
+  /** Brings back the virtual contacts of a state file (a restarted simulator). */
+  async restore(): Promise<void> {
+    const saved = this.network.state.data.virtualContacts ?? {};
+    await Promise.all(
+      Object.keys(saved).map(async (phone) => {
+        try {
+          await this.create(phone);
+        } catch (error) {
+          this.network.logger.warn({ err: error, phone }, 'could not bring back a virtual contact');
+        }
+      }),
+    );
   }
 
   get(phone: string): VirtualContact {

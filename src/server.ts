@@ -19,6 +19,9 @@ import { MediaStorage } from './media/storage.ts';
 import { Metrics } from './observability/metrics.ts';
 import { openStore } from './store/index.ts';
 
+/** How long a stopping server waits for the requests in flight. */
+const DRAIN_MS = 20_000;
+
 export interface RunningServer {
   url: string;
   stop(): Promise<void>;
@@ -87,6 +90,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     stop() {
       stopped ??= (async () => {
         clearInterval(sweep);
+        // New requests get 503; those in flight (a send waiting for its message to be recorded)
+        // are answered before the listener and the connections close.
+        await app.drain.drain(DRAIN_MS);
         await app.close();
         await sessions.shutdown();
         await recorder.stop();

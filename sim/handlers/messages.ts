@@ -61,6 +61,9 @@ export function relayMessage(network: Network, connection: Connection, node: Bin
       reachedPhone ||= !own;
       continue;
     }
+    // A client that lost its connection before the server's ack sends the message again, same id:
+    // WhatsApp acks it and keeps the copy each device already has.
+    if (!network.firstRelay(sender.phone, id, device.account.phone, deviceId)) continue;
     const attrs: Record<string, string> = { from: senderFrom, id, t: now(), ...forwardedAttrs(node) };
     if (own) attrs.recipient = to;
     else {

@@ -12,19 +12,50 @@ export interface SimulatorEndpoint {
   tlsCertificate?: string;
 }
 
-/** Auth state that survives reconnects of the same client (creds and keys kept as JSON). */
+/** What a client's auth state is saved as: creds and Signal keys, as JSON (Buffers as BufferJSON). */
+export interface StoredAuth {
+  creds?: string;
+  keys: Record<string, string>;
+}
+
+/**
+ * Auth state that survives reconnects of the same client (creds and keys kept as JSON). Backed by a
+ * `StoredAuth` record when one is given (the simulator's state file keeps virtual contacts' auth
+ * there, so that they log in again after a restart); `onChange` is told of every write.
+ */
 export class MemoryAuth {
-  creds: AuthenticationCreds = initAuthCreds();
-  private readonly keys = new Map<string, string>();
+  creds: AuthenticationCreds;
+  private readonly stored: StoredAuth;
+
+  constructor(
+    stored?: StoredAuth,
+    private readonly onChange: () => void = () => {},
+  ) {
+    this.stored = stored ?? { keys: {} };
+    this.creds = this.stored.creds ? (JSON.parse(this.stored.creds, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
+  }
+
+  /** The record this auth lives in (creds written into it first). */
+  get record(): StoredAuth {
+    this.stored.creds = JSON.stringify(this.creds, BufferJSON.replacer);
+    return this.stored;
+  }
+
+  /** Creds changed (Baileys updates them in place or by `creds.update`). */
+  credsChanged(): void {
+    this.stored.creds = JSON.stringify(this.creds, BufferJSON.replacer);
+    this.onChange();
+  }
 
   get state() {
+    const keys = this.stored.keys;
     return {
       creds: this.creds,
       keys: {
         get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
           const found: { [id: string]: SignalDataTypeMap[T] } = {};
           for (const id of ids) {
-            const text = this.keys.get(`${type}/${id}`);
+            const text = keys[`${type}/${id}`];
             if (text === undefined) continue;
             let value: unknown = JSON.parse(text, BufferJSON.reviver);
             if (type === 'app-state-sync-key') value = proto.Message.AppStateSyncKeyData.fromObject(value as Record<string, unknown>);
@@ -35,10 +66,11 @@ export class MemoryAuth {
         set: async (data: SignalDataSet) => {
           for (const [type, entries] of Object.entries(data)) {
             for (const [id, value] of Object.entries(entries ?? {})) {
-              if (value === null || value === undefined) this.keys.delete(`${type}/${id}`);
-              else this.keys.set(`${type}/${id}`, JSON.stringify(value, BufferJSON.replacer));
+              if (value === null || value === undefined) delete keys[`${type}/${id}`];
+              else keys[`${type}/${id}`] = JSON.stringify(value, BufferJSON.replacer);
             }
           }
+          this.onChange();
         },
       },
     };
@@ -105,7 +137,10 @@ export class SimClient {
       getMessage: async (key) => this.received.find((message) => message.key?.id === key.id)?.message ?? undefined,
     });
     this.socket = socket;
-    socket.ev.on('creds.update', (update) => Object.assign(this.auth.creds, update));
+    socket.ev.on('creds.update', (update) => {
+      Object.assign(this.auth.creds, update);
+      this.auth.credsChanged();
+    });
     socket.ev.on('messages.upsert', ({ messages }) => this.received.push(...messages));
     socket.ev.on('messages.update', (updates) => {
       for (const { key, update } of updates) {
@@ -132,7 +167,8 @@ export class SimClient {
       if (update.connection === 'close') {
         const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
         this.lastClose = code;
-        if (this.stopped || code === DisconnectReason.loggedOut) return;
+        // A connection replaced by another login of this device stays closed, as WhatsApp Web does.
+        if (this.stopped || code === DisconnectReason.loggedOut || code === DisconnectReason.connectionReplaced) return;
         setTimeout(() => this.open(), code === DisconnectReason.restartRequired ? 0 : 100);
       }
     });

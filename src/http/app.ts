@@ -4,12 +4,20 @@ import type { RouteDeps } from './deps.ts';
 import { foldDialect } from './dialect.ts';
 import { registerApiKeyAuth } from './plugins/auth.ts';
 import { registerBodyBudget } from './plugins/body-budget.ts';
+import { registerDrain, type Drain } from './plugins/drain.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRequestParsing } from './plugins/request-parsing.ts';
 import { routePlugins } from './routes/index.ts';
 import { ErrorResponse } from './schemas/common.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Lets the requests in flight finish at shutdown (see plugins/drain.ts). */
+    drain: Drain;
+  }
+}
 
 export async function buildApp(deps: RouteDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -19,10 +27,12 @@ export async function buildApp(deps: RouteDeps): Promise<FastifyInstance> {
     bodyLimit: 80 * 1024 * 1024,
     // WAHA (Express) serves `/api/sessions/` and `…/participants/` as their slash-less paths.
     routerOptions: { ignoreTrailingSlash: true },
-    // A client that never hangs up must not hold a shutdown hostage.
+    // A client that never hangs up must not hold a shutdown hostage: requests in flight are waited
+    // for first (see plugins/drain.ts), then every connection left is closed.
     forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   });
+  app.decorate('drain', registerDrain(app));
   await registerErrorHandling(app);
   await registerApiKeyAuth(app, { config: deps.config, keys: deps.keys });
   await registerRequestParsing(app);

@@ -117,3 +117,12 @@ test('a payload whose ack cannot be found where expected is parsed instead of sp
     assert.deepEqual(JSON.parse(messageJson({ payload, ack: -1 })), expected, 'a lower column never lowers the payload');
   }
 });
+
+test('an ERROR column replaces a PENDING payload only', () => {
+  const pending = JSON.stringify({ ...message(2, true, 'y'), ack: 0, ackName: 'PENDING' });
+  const failed = JSON.parse(messageJson({ payload: pending, ack: -1 })) as Message;
+  assert.equal(failed.ack, -1);
+  assert.equal(failed.ackName, 'ERROR');
+  const delivered = JSON.stringify({ ...message(3, true, 'z'), ack: 2, ackName: 'DEVICE' });
+  assert.equal((JSON.parse(messageJson({ payload: delivered, ack: -1 })) as Message).ack, 2, 'a message on a device does not become ERROR');
+});

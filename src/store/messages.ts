@@ -39,9 +39,19 @@ function messageRow(text: TextCodec, session: string, message: Message, payload 
 }
 
 /** The ack column is the truth: acks raise it alone, without rewriting the payload. */
+/** WAHA's acks the store treats apart: ERROR replaces only a PENDING payload, DEVICE ends any chance of ERROR. */
+const ERROR_ACK = -1;
+const PENDING_ACK = 0;
+const DEVICE_ACK = 2;
+
+/** Whether the ack column says more than the payload's own ack. */
+function columnWins(columnAck: number, payloadAck: number): boolean {
+  return columnAck === ERROR_ACK ? payloadAck === PENDING_ACK : columnAck > payloadAck;
+}
+
 function parseMessage(row: { payload: string; ack: number }): Message {
   const message = JSON.parse(row.payload) as Message;
-  return row.ack > message.ack ? { ...message, ack: row.ack, ackName: ackName(row.ack) } : message;
+  return columnWins(row.ack, message.ack) ? { ...message, ack: row.ack, ackName: ackName(row.ack) } : message;
 }
 
 // The statements every message runs, compiled once (see precompiled.ts).
@@ -76,6 +86,10 @@ const touchChatIncoming = precompiled<ChatTouch>((db, arg) =>
 
 const raiseAck = precompiled<{ session: string; chat_id: string; id: string; ack: number }>((db, arg) =>
   db.updateTable('messages').set({ ack: arg('ack') }).where('session', '=', arg('session')).where('chat_id', '=', arg('chat_id')).where('id', '=', arg('id')).where('ack', '<', arg('ack')),
+);
+
+const failAck = precompiled<{ session: string; chat_id: string; id: string }>((db, arg) =>
+  db.updateTable('messages').set({ ack: ERROR_ACK }).where('session', '=', arg('session')).where('chat_id', '=', arg('chat_id')).where('id', '=', arg('id')).where('ack', '<', DEVICE_ACK),
 );
 
 interface PageRow {
@@ -141,7 +155,7 @@ export function messageJson(row: PageRow): string {
     const onlyName = payload.startsWith(ACK_NAME_KEY, numberEnd) && payload.indexOf('"ackName":') === numberEnd + 1;
     const nameEnd = onlyName ? payload.indexOf('"', numberEnd + ACK_NAME_KEY.length) : -1;
     if (nameEnd > 0 && payload.indexOf('"ackName":', nameEnd) === -1) {
-      if (Number(payload.slice(at + ACK_KEY.length, numberEnd)) >= row.ack) return payload;
+      if (!columnWins(row.ack, Number(payload.slice(at + ACK_KEY.length, numberEnd)))) return payload;
       return `${payload.slice(0, at)}${ACK_KEY}${row.ack}${ACK_NAME_KEY}${ackName(row.ack)}"${payload.slice(nameEnd + 1)}`;
     }
   }
@@ -192,10 +206,16 @@ export class MessageRepository {
     }
   }
 
-  /** Raises a stored message's ack (acks only ever go up: a late DEVICE never undoes READ). */
+  /**
+   * Raises a stored message's ack (acks only ever go up: a late DEVICE never undoes READ). ERROR is
+   * the exception: a sent message WhatsApp refused or never confirmed ends as ERROR, unless a device
+   * already has it.
+   */
   static async ack(db: Db, session: string, chatId: string, id: string, ack: number): Promise<void> {
     const text = textCodec(db);
-    await raiseAck(db, { session, chat_id: text.store(chatId), id: text.store(id), ack });
+    const row = { session, chat_id: text.store(chatId), id: text.store(id) };
+    if (ack === ERROR_ACK) await failAck(db, row);
+    else await raiseAck(db, { ...row, ack });
   }
 
   async list(session: string, chatId: string, query: MessageQuery): Promise<Message[]> {

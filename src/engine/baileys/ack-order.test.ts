@@ -29,3 +29,13 @@ test('held acks are reported anyway when the announcement never comes', async ()
   await new Promise((resolve) => setTimeout(resolve, 60));
   assert.deepEqual(emitted, [1]);
 });
+
+test('one message named by phone number in one stanza and by LID in another is still one message', () => {
+  const emitted: number[] = [];
+  const order = new AckOrder<{ ack: number }>({ emit: (payload) => emitted.push(payload.ack), awaitsAnnouncement: () => false });
+  order.ack('15550001111@s.whatsapp.net', 'D', { ack: 2 });
+  order.ack('100000000000001@lid', 'D', { ack: 2 });
+  order.ack('100000000000001@lid', 'D', { ack: 3 });
+  order.ack('15550001111@s.whatsapp.net', 'D', { ack: 3 });
+  assert.deepEqual(emitted, [2, 3], 'one DEVICE and one READ');
+});

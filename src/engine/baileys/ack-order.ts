@@ -2,8 +2,12 @@
 //
 // WhatsApp's server ack reaches the socket directly, while Baileys hands us our own message through
 // its (sometimes buffered) event stream, so the SERVER ack could be reported before the message it
-// acknowledges. Receipts repeat too (one per recipient device). WAHA's NOWEB reports `message.any`
-// first and each ack change once; so do we.
+// acknowledges. Receipts repeat too (one per recipient device, and again after a reconnect). WAHA's
+// NOWEB reports `message.any` first and each ack change once; so do we. One AckOrder lives as long
+// as the engine, not one connection, so a receipt WhatsApp repeats on the next connection is still
+// known as reported. Acks are told apart by message id alone: the chat of one message is named by
+// its phone number in one stanza and by its LID in another, and keyed by chat the same DEVICE
+// receipt counted twice.
 
 /** How long acks wait for their message's `message.any` before they are reported anyway. */
 const HOLD_MS = 10_000;
@@ -29,8 +33,9 @@ export class AckOrder<P extends { ack: number }> {
 
   constructor(private readonly options: AckOrderOptions<P>) {}
 
-  private static keyOf(chatJid: string, id: string): string {
-    return `${chatJid}|${id}`;
+  /** Message ids are random (WhatsApp's 16+ hex digits): unique without their chat. */
+  private static keyOf(_chatJid: string, id: string): string {
+    return id;
   }
 
   /**

@@ -1,12 +1,16 @@
 import makeWASocket, { Browsers, DisconnectReason, WA_CERT_DETAILS } from 'baileys';
-import type { ConnectionState, WASocket } from 'baileys';
+import type { ConnectionState, WAMessage, WASocket } from 'baileys';
 import type { Logger } from 'pino';
-import type { Message, SentMessage } from '../dto.ts';
+import type { Message, MessageAck, SentMessage } from '../dto.ts';
+import { AppError } from '../../errors.ts';
 import type { AccountInfo, Engine, EngineListener, EngineOptions, OutgoingContent, SendOptions } from '../types.ts';
 import { loadAuthState, type StoredAuthState } from './auth-state.ts';
 import { sessionTransport, type SessionTransport } from './transport.ts';
 import { ProxyError } from '../../proxy/tunnel.ts';
-import { NotRecordedError, stateChangePayload, wireEvents } from './events.ts';
+import { AckOrder } from './ack-order.ts';
+import { announceSent, NotRecordedError, stateChangePayload, wireEvents, type AnnounceContext } from './events.ts';
+import { toWahaAck } from './message-mapper.ts';
+import { SentMessages } from './sent-messages.ts';
 import { toWahaChatId, toWahaUserId, toWhatsAppJid } from './jids.ts';
 import type { GroupEngine } from '../groups.ts';
 import type { DirectoryEngine, ProfileEngine } from '../profile.ts';
@@ -22,6 +26,10 @@ import { RecentMessages } from './recent-messages.ts';
 import { withApiErrors } from './whatsapp-errors.ts';
 
 const MAX_BACKOFF_MS = 30_000;
+/** How long a stopping session waits for WhatsApp to confirm the messages it just sent. */
+const STOP_CONFIRM_MS = 2_000;
+/** Baileys' ERROR status (WAHA's ack -1). */
+const ERROR_STATUS = 0;
 const BASE_BACKOFF_MS = 500;
 
 /** Close codes after which reconnecting cannot help: the user has to act (scan again, resolve a conflict). */
@@ -85,6 +93,10 @@ export class BaileysEngine implements Engine {
   private readonly labelBook: LabelBook;
   private readonly messaging: Messaging;
   private readonly transport: SessionTransport;
+  private readonly sent = new SentMessages();
+  private readonly acks: AckOrder<MessageAck>;
+  /** How the current connection records events (set per connection). */
+  private announceContext: AnnounceContext | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger.child({ session: options.session, engine: 'baileys' });
@@ -95,10 +107,20 @@ export class BaileysEngine implements Engine {
     this.transport = sessionTransport(options.proxy, options.endpoint.tlsCertificate);
     this.labelBook = new LabelBook(options.session, options.authState);
     Object.assign(this, groupVerbs(() => this.openSocket()), profileVerbs(() => this.openSocket(), this.presenceBook), labelVerbs(() => this.openSocket(), this.labelBook), channelVerbs(() => this.openSocket(), options.session, options.authState, () => this.meId()));
+    this.acks = new AckOrder<MessageAck>({
+      emit: (payload) => void this.listener.event('message.ack', payload),
+      awaitsAnnouncement: (_chatJid, id) => this.sent.awaitsAnnouncement(id),
+    });
     this.messaging = new Messaging({
-      socket: () => this.openSocket(),
+      socket: () => this.sendingSocket(),
       me: () => this.meId(),
       recent: this.recent,
+      sent: this.sent,
+      recordSent: (message) => {
+        const context = this.announceContext;
+        if (!context) return Promise.reject(new Error('the session has no connection to record with'));
+        return announceSent(message, context);
+      },
     });
   }
 
@@ -191,7 +213,10 @@ export class BaileysEngine implements Engine {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.reconnectTimer);
+    // Messages just sent get a moment to be confirmed; the others end as ERROR, not as a silence.
+    if (this.socket?.ws.isOpen) await this.sent.settled(STOP_CONFIRM_MS);
     this.closeSocket();
+    this.failUnconfirmed(this.sent.takeAll(), 'the session stopped');
     await this.credsWrites;
   }
 
@@ -203,6 +228,7 @@ export class BaileysEngine implements Engine {
       await socket.logout().catch((error: unknown) => this.logger.warn({ err: error }, 'logout request failed; forgetting credentials anyway'));
     }
     this.closeSocket();
+    this.failUnconfirmed(this.sent.takeAll(), 'the session logged out');
     await this.credsWrites;
     await this.options.authState.clear(this.options.session);
     this.auth = undefined;
@@ -245,8 +271,40 @@ export class BaileysEngine implements Engine {
 
   /** The live socket of a logged-in session; feature calls fail clearly when there is none. */
   private openSocket(): WASocket {
-    if (!this.socket?.user) throw new Error('the WhatsApp connection is not open');
+    if (!this.socket?.user) throw new AppError(503, 'The WhatsApp connection is not open; try again once the session is WORKING');
     return this.socket;
+  }
+
+  /** For sends: the socket must be open right now, not merely be reconnecting. */
+  private sendingSocket(): WASocket {
+    const socket = this.openSocket();
+    if (!socket.ws.isOpen) throw new AppError(503, 'The WhatsApp connection is closed; try again once the session is WORKING');
+    return socket;
+  }
+
+  /**
+   * A fresh connection relays what the last one may not have delivered (frames still held by the
+   * outgoing gate, or written to a socket that was already dead); see SentMessages.
+   */
+  private relayUnconfirmed(socket: WASocket): void {
+    const { relay, givenUp } = this.sent.takeForNewConnection();
+    this.failUnconfirmed(givenUp, 'WhatsApp did not confirm it over several connections');
+    for (const { message, options } of relay) {
+      const jid = message.key.remoteJid ?? '';
+      const id = message.key.id ?? '';
+      this.logger.info({ id }, 'relaying a message the last connection may not have delivered');
+      socket.relayMessage(jid, message.message ?? {}, { messageId: id, ...(options.statusJidList ? { statusJidList: options.statusJidList } : {}) }).catch((error: unknown) => {
+        // On a connection that is still up the refusal is final; otherwise the next one tries again.
+        if (socket === this.socket && socket.ws.isOpen && this.sent.giveUp(id)) this.failUnconfirmed([message], error instanceof Error ? error.message : String(error));
+      });
+    }
+  }
+
+  private failUnconfirmed(messages: WAMessage[], reason: string): void {
+    for (const message of messages) {
+      this.logger.warn({ id: message.key.id, reason }, 'a sent message was not confirmed by WhatsApp; it ends as ERROR');
+      this.acks.ack(message.key.remoteJid ?? '', message.key.id ?? '', toWahaAck(message.key, ERROR_STATUS));
+    }
   }
 
   private meId(): string {
@@ -283,12 +341,16 @@ export class BaileysEngine implements Engine {
         .then(() => auth.saveCreds())
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not save credentials'));
     });
+    const record = (name: Parameters<EngineListener['event']>[0], payload: unknown): Promise<void> =>
+      listener.event(name, payload).catch((error: unknown) => {
+        throw new NotRecordedError(error);
+      });
+    this.announceContext = { record, me: () => this.meId(), acks: this.acks, sent: this.sent };
     wireEvents(socket, {
       listener: this.listener,
-      record: (name, payload) =>
-        listener.event(name, payload).catch((error: unknown) => {
-          throw new NotRecordedError(error);
-        }),
+      record,
+      acks: this.acks,
+      sent: this.sent,
       recent: this.recent,
       me: () => this.meId(),
       meLid: () => socket.user?.lid ?? this.auth?.state.creds.me?.lid,
@@ -326,6 +388,7 @@ export class BaileysEngine implements Engine {
       const account = this.account(socket);
       if (account) listener.account(account);
       listener.status('WORKING');
+      this.relayUnconfirmed(socket);
     }
     if (update.connection === 'close') this.onClose(update);
   }
@@ -337,6 +400,7 @@ export class BaileysEngine implements Engine {
     const fatal = code === undefined ? undefined : FATAL_CLOSE_REASONS.get(code);
     if (fatal) {
       this.running = false;
+      this.failUnconfirmed(this.sent.takeAll(), fatal);
       this.logger.warn({ code }, `connection closed for good: ${fatal}`);
       // Credentials are cleared only after the writes already queued, and none is queued after it:
       // a save that landed after the clear brought the unlinked credentials back, and the next start
@@ -353,6 +417,7 @@ export class BaileysEngine implements Engine {
     if (proxy?.failure === 'auth') {
       // Wrong or missing proxy credentials do not fix themselves: the user has to change config.proxy.
       this.running = false;
+      this.failUnconfirmed(this.sent.takeAll(), proxy.message);
       this.logger.warn({ reason: proxy.message }, 'connection closed for good: the proxy refused the credentials');
       void this.credsWrites.finally(() => this.options.listener.status('FAILED', proxy.message));
       return;

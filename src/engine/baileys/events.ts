@@ -9,11 +9,12 @@ import type { EventName } from '../../events/bus.ts';
 import { HISTORY_EVENT, type HistoryBatch, type MediaInfo, type MessageAck, type MessageDestination } from '../dto.ts';
 import type { EngineListener, MediaSink } from '../types.ts';
 import { serializeMessageId, toWahaChatId } from './jids.ts';
-import { AckOrder } from './ack-order.ts';
+import type { AckOrder } from './ack-order.ts';
 import { wireGroupEvents } from './group-events.ts';
 import { destinationEndpoints, endpoints, mediaContent, toWahaAck, toWahaMessage, toWahaReaction } from './message-mapper.ts';
 import type { PresenceBook } from './profile.ts';
 import type { RecentMessages } from './recent-messages.ts';
+import type { SentMessages } from './sent-messages.ts';
 
 /** A received message's events could not be recorded: it must not be acknowledged to WhatsApp. */
 export class NotRecordedError extends Error {
@@ -41,7 +42,14 @@ export interface EventContext {
   /** Told when it could not be: its acknowledgement must never go out. */
   notRecorded(id: string, error: NotRecordedError): void;
   presences: PresenceBook;
+  /** Orders and deduplicates the acks of our messages; lives as long as the engine. */
+  acks: AckOrder<MessageAck>;
+  /** Our API sends: announced once, tracked until the server confirms them. */
+  sent: SentMessages;
 }
+
+/** What announcing one of our own messages needs. */
+export type AnnounceContext = Pick<EventContext, 'record' | 'me' | 'acks' | 'sent'>;
 
 /** Downloads a message's media into the sink; a failure is reported in `media.error`, as WAHA does. */
 async function fetchMedia(socket: WASocket, message: WAMessage, context: EventContext): Promise<MediaInfo | null> {
@@ -76,12 +84,29 @@ function isSilent(message: WAMessage): boolean {
   return Boolean(content.protocolMessage || content.reactionMessage || content.pollUpdateMessage || content.senderKeyDistributionMessage && Object.keys(content).length === 1);
 }
 
-export function wireEvents(socket: WASocket, context: EventContext): AckOrder<MessageAck> {
-  const { listener } = context;
-  const acks = new AckOrder<MessageAck>({
-    emit: (payload) => void listener.event('message.ack', payload),
-    awaitsAnnouncement: (chatJid, id) => context.recent.wasSentByApi({ key: { remoteJid: chatJid, id } }),
+/**
+ * Records the `message.any` of a message we sent through the API, once (the send and Baileys' own
+ * upsert both ask; see SentMessages), as sent (PENDING): a receipt Baileys folded into the message
+ * follows as its ack, so that clients see each step, in order. Silent content (edits, revokes,
+ * votes) has no `message.any`.
+ */
+export function announceSent(message: WAMessage, context: AnnounceContext): Promise<void> {
+  const key = message.key;
+  const id = key?.id;
+  if (!key || !id || isSilent(message)) {
+    if (id) context.sent.silent(id);
+    return Promise.resolve();
+  }
+  const chatJid = key.remoteJid ?? '';
+  return context.sent.announce(id, async () => {
+    const payload = toWahaMessage(message, { me: context.me(), source: 'api', status: PENDING_STATUS });
+    await context.record('message.any', payload);
+    context.acks.announced(chatJid, id);
   });
+}
+
+export function wireEvents(socket: WASocket, context: EventContext): void {
+  const { listener, acks } = context;
 
   // Messages are reported one after another, media downloaded first, so a chat's events keep their order.
   let reported: Promise<void> = Promise.resolve();
@@ -144,26 +169,27 @@ export function wireEvents(socket: WASocket, context: EventContext): AckOrder<Me
     }
     if (isSilent(message)) return;
     const source = context.recent.wasSentByApi(message) ? 'api' : 'app';
+    if (source === 'api' && message.key?.fromMe) {
+      // Usually already recorded by the send itself, which waited for it before answering.
+      await announceSent(message, context);
+      // Baileys' event buffer may fold receipts that came meanwhile into the message it hands us
+      // (and drop them as updates): they follow as acks.
+      if (typeof message.status === 'number' && message.status > PENDING_STATUS) acks.ack(message.key.remoteJid ?? '', message.key.id ?? '', toWahaAck(message.key, message.status));
+      return;
+    }
     const media = message.key?.fromMe ? undefined : await fetchMedia(socket, message, context);
-    // Baileys' event buffer may fold receipts that came meanwhile into the message it hands us (and
-    // drop them as updates). A message we sent is announced as sent (PENDING) and the folded
-    // receipt follows as its ack, so that clients see each step, in order.
-    const sentByUs = source === 'api' && message.key?.fromMe === true;
-    const folded = sentByUs && typeof message.status === 'number' && message.status > PENDING_STATUS ? message.status : undefined;
-    const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}), ...(folded !== undefined ? { status: PENDING_STATUS } : {}) });
+    const payload = toWahaMessage(message, { me, source, ...(media !== undefined ? { media } : {}) });
     // Published together so both are recorded in one transaction, still in this order.
     await Promise.all([context.record('message.any', payload), ...(message.key?.fromMe ? [] : [context.record('message', payload)])]);
-    if (message.key?.fromMe) {
-      const chatJid = message.key.remoteJid ?? '';
-      const id = message.key.id ?? '';
-      acks.announced(chatJid, id);
-      if (folded !== undefined) acks.ack(chatJid, id, toWahaAck(message.key, folded));
-    }
+    if (message.key?.fromMe) acks.announced(message.key.remoteJid ?? '', message.key.id ?? '');
   }
 
   // Baileys keeps the server's ack to itself; it is WAHA's SERVER (1) step between PENDING and DEVICE.
   socket.ws.on('CB:ack,class:message', (node: { attrs: Record<string, string | undefined> }) => {
     const { id, from, error } = node.attrs;
+    // Even a refusal confirms that WhatsApp has the stanza: it is not relayed again (Baileys reports
+    // the refusal as ERROR).
+    if (id) context.sent.confirmed(id);
     if (!id || !from || error) return;
     const key = { remoteJid: jidNormalizedUser(from), id, fromMe: true };
     acks.ack(key.remoteJid, id, toWahaAck(key, 2));
@@ -230,7 +256,6 @@ export function wireEvents(socket: WASocket, context: EventContext): AckOrder<Me
     logger: context.logger,
     myIds: () => [context.me().replace('@c.us', '@s.whatsapp.net'), context.meLid()].filter((id): id is string => Boolean(id)),
   });
-  return acks;
 }
 
 /** WAHA's `state.change`: our state word, and what Baileys' connection update said (no QR, no error objects). */

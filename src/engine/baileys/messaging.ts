@@ -1,18 +1,22 @@
 // Sending, editing, revoking and acknowledging messages: our verbs turned into Baileys calls.
 import { generateMessageIDV2, generateWAMessageFromContent, getKeyAuthor, isJidGroup, isPnUser, jidNormalizedUser, prepareWAMessageMedia } from 'baileys';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket, proto } from 'baileys';
-import { badRequest, notFound } from '../../errors.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
 import type { SentMessage } from '../dto.ts';
 import { MENTION_ALL, type OutgoingContent, type OutgoingFile, type SendOptions } from '../types.ts';
 import { parseMessageId, toWahaChatId, toWhatsAppJid } from './jids.ts';
 import { toSentMessage } from './message-mapper.ts';
 import { encryptPollVote } from './poll-votes.ts';
 import type { RecentMessages } from './recent-messages.ts';
+import type { RelayOptions, SentMessages } from './sent-messages.ts';
 
 export interface MessagingContext {
   socket(): WASocket;
   me(): string;
   recent: RecentMessages;
+  sent: SentMessages;
+  /** Resolves once the sent message's `message.any` is recorded (see SentMessages). */
+  recordSent(message: WAMessage): Promise<void>;
 }
 
 function toBaileysContent(content: OutgoingContent): AnyMessageContent {
@@ -259,16 +263,37 @@ export class Messaging {
     return result?.exists ? { numberExists: true, chatId: toWahaChatId(result.jid) } : { numberExists: false, chatId: null };
   }
 
+  /**
+   * Sends, then answers only once the message's `message.any` is recorded: an answered send is in
+   * the history and on its way to the webhooks whatever happens to the process next.
+   */
   private async relay(jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<SentMessage> {
     const socket = this.context.socket();
-    // Baileys emits our own message event before sendMessage resolves, so the id is chosen and
-    // marked as ours first; the event then reports `source: 'api'`.
+    // Baileys emits our own message event around the time sendMessage resolves, so the id is chosen
+    // and marked as ours first; the event then reports `source: 'api'`, and its acks wait for it.
     const messageId = generateMessageIDV2(socket.user?.id);
     this.context.recent.markSentByApi(jid, messageId);
-    const sent = await socket.sendMessage(jid, content, { ...options, messageId });
-    if (!sent) throw new Error('the engine did not return the sent message');
-    if (isPnUser(jid)) await this.keepTrustTokenIssued(socket, jid);
-    return this.remembered(sent);
+    const { sent } = this.context;
+    sent.sending(messageId);
+    let message: WAMessage | undefined;
+    try {
+      message = await socket.sendMessage(jid, content, { ...options, messageId });
+    } catch (error) {
+      sent.abandoned(messageId);
+      throw error;
+    }
+    if (!message) throw new Error('the engine did not return the sent message');
+    const relayOptions: RelayOptions = options.statusJidList ? { statusJidList: options.statusJidList } : {};
+    sent.handedOver(message, relayOptions);
+    try {
+      await this.context.recordSent(message);
+    } catch (error) {
+      throw new AppError(500, `The message ${message.key.id ?? ''} went to WhatsApp but could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Bookkeeping for the next send (a missed record only costs one more token IQ): it must not turn
+    // a message that is sent and recorded into an error, which a client would answer by sending again.
+    if (isPnUser(jid)) await this.keepTrustTokenIssued(socket, jid).catch(() => undefined);
+    return this.remembered(message);
   }
 
   /**
