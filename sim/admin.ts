@@ -81,6 +81,19 @@ export class AdminApi {
       return { phone: account.phone, chats: account.history.length, messages: account.history.reduce((sum, chat) => sum + chat.messages.length, 0) };
     });
     this.add('GET', 'trust-tokens', () => Object.fromEntries(network.trustTokenIssues));
+    // An account's linked devices as the phone lists them, and its presence as its contacts see it.
+    this.add('GET', 'devices/:phone', ({ path }) => {
+      const account = network.state.account((path[1] ?? '').replace(/\D/g, ''));
+      if (!account) throw new SimulatorError(404, 'no such account');
+      const presence = network.presence.get(account.phone);
+      return {
+        phone: account.phone,
+        presence: presence ? { available: presence.available, lastSeen: presence.lastSeen } : null,
+        devices: Object.values(account.devices)
+          .filter((device) => device.id !== 0)
+          .map((device) => ({ id: device.id, name: device.name ?? null, platformType: device.platformType ?? null, requireFullSync: device.requireFullSync === true, online: network.isOnline(account, device.id) })),
+      };
+    });
     // Channels as the network holds them; a picture shows as its direct path and its JPEG's size.
     this.add('GET', 'channels', () =>
       Object.values(network.state.data.newsletters ?? {}).map((channel) => ({

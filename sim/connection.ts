@@ -11,6 +11,19 @@ export interface RegistrationRequest {
   identityKey: Buffer;
   signedPreKey: { id: number; publicKey: Buffer; signature: Buffer };
   platform: string;
+  /** What the device says about itself (its DeviceProps): the name the phone lists it under. */
+  props: { os: string | null; platformType: string | null; requireFullSync: boolean };
+}
+
+function deviceProps(bytes: Uint8Array | null | undefined): RegistrationRequest['props'] {
+  if (!bytes?.length) return { os: null, platformType: null, requireFullSync: false };
+  try {
+    const props = proto.DeviceProps.decode(bytes);
+    const platformType = props.platformType === null || props.platformType === undefined ? null : (proto.DeviceProps.PlatformType[props.platformType] ?? String(props.platformType));
+    return { os: props.os ?? null, platformType, requireFullSync: props.requireFullSync === true };
+  } catch {
+    return { os: null, platformType: null, requireFullSync: false };
+  }
 }
 
 export interface ConnectionHandlers {
@@ -151,6 +164,7 @@ export class Connection {
           signature: Buffer.from(pairing.eSkeySig ?? []),
         },
         platform: 'web',
+        props: deviceProps(pairing.deviceProps),
       };
       this.handlers.onRegistration(this, registration);
     } else {

@@ -99,33 +99,48 @@ function webMessage(account: AccountRecord, chat: HistoryChatRecord, message: Hi
   };
 }
 
-/** The protocol message the phone sends a new device; an empty history still ends its wait for one. */
-export function historySyncMessage(account: AccountRecord): proto.IMessage {
-  const chats = account.history ?? [];
+/**
+ * How many of each chat's newest messages the first history chunk carries. Like WhatsApp's phone,
+ * the rest goes out only to a device that asked for its full history (DeviceProps.requireFullSync).
+ */
+export const BOOTSTRAP_MESSAGES_PER_CHAT = 300;
+
+type HistoryKind = 'INITIAL_BOOTSTRAP' | 'FULL';
+
+function historyChunk(account: AccountRecord, kind: HistoryKind, chunkOrder: number): proto.IMessage {
+  const chats = (account.history ?? []).map((chat) => ({
+    chat,
+    messages: kind === 'INITIAL_BOOTSTRAP' ? chat.messages.slice(-BOOTSTRAP_MESSAGES_PER_CHAT) : chat.messages.slice(0, Math.max(0, chat.messages.length - BOOTSTRAP_MESSAGES_PER_CHAT)),
+  }));
+  const syncType = proto.HistorySync.HistorySyncType[kind];
   const sync = proto.HistorySync.encode({
-    syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
-    chunkOrder: 0,
+    syncType,
+    chunkOrder,
     progress: 100,
-    conversations: chats.map((chat) => ({
-      id: chat.id,
-      ...(chat.name ? { name: chat.name } : {}),
-      unreadCount: chat.unreadCount,
-      archived: chat.archived,
-      ...(chat.pinned ? { pinned: Math.floor(Date.now() / 1000) } : {}),
-      conversationTimestamp: chat.messages.at(-1)?.timestamp ?? 0,
-      // Newest first, as the phone sends them.
-      messages: [...chat.messages].reverse().map((message, index) => ({ message: webMessage(account, chat, message), msgOrderId: chat.messages.length - index })),
-    })),
+    conversations: chats
+      .filter(({ messages }) => kind === 'INITIAL_BOOTSTRAP' || messages.length > 0)
+      .map(({ chat, messages }) => ({
+        id: chat.id,
+        ...(chat.name ? { name: chat.name } : {}),
+        unreadCount: chat.unreadCount,
+        archived: chat.archived,
+        ...(chat.pinned ? { pinned: Math.floor(Date.now() / 1000) } : {}),
+        conversationTimestamp: chat.messages.at(-1)?.timestamp ?? 0,
+        // Newest first, as the phone sends them; order ids count over the whole chat.
+        messages: [...messages].reverse().map((message, index) => ({ message: webMessage(account, chat, message), msgOrderId: messages.length - index })),
+      })),
   }).finish();
   return {
     protocolMessage: {
       type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
-      historySyncNotification: {
-        syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
-        chunkOrder: 0,
-        progress: 100,
-        initialHistBootstrapInlinePayload: deflateSync(sync),
-      },
+      historySyncNotification: { syncType, chunkOrder, progress: 100, initialHistBootstrapInlinePayload: deflateSync(sync) },
     },
   };
+}
+
+/** The protocol messages the phone sends a new device; an empty history still ends its wait for one. */
+export function historySyncMessages(account: AccountRecord, fullSync: boolean): proto.IMessage[] {
+  const bootstrap = historyChunk(account, 'INITIAL_BOOTSTRAP', 0);
+  const older = (account.history ?? []).some((chat) => chat.messages.length > BOOTSTRAP_MESSAGES_PER_CHAT);
+  return fullSync && older ? [bootstrap, historyChunk(account, 'FULL', 1)] : [bootstrap];
 }

@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { lidJid, pnJid, deviceAddress } from './addressing.ts';
 import { announceDeviceChange } from './device-lists.ts';
-import { historySyncMessage } from './history.ts';
+import { historySyncMessages } from './history.ts';
 import { appStateKeyShareMessage, encryptFromPhone } from './phone.ts';
 import { Connection, type RegistrationRequest } from './connection.ts';
 import { answerIq } from './handlers/iq.ts';
@@ -271,6 +271,9 @@ export class Network {
       keyIndex,
       platform: registration.platform,
       pushName: null,
+      name: registration.props.os,
+      platformType: registration.props.platformType,
+      requireFullSync: registration.props.requireFullSync,
     };
     this.state.changed();
     const accountPrivate = Buffer.from(account.accountPrivateKey, 'base64');
@@ -422,7 +425,7 @@ export class Network {
    */
   private async welcomeNewDevice(account: AccountRecord, device: DeviceRecord): Promise<void> {
     try {
-      const encrypted = await encryptFromPhone(account, device, [appStateKeyShareMessage(account), historySyncMessage(account)], this.logger);
+      const encrypted = await encryptFromPhone(account, device, [appStateKeyShareMessage(account), ...historySyncMessages(account, device.requireFullSync === true)], this.logger);
       if (!encrypted) return;
       device.appStateKeyShared = true;
       this.state.changed();

@@ -24,6 +24,11 @@ export interface DeviceRecord {
   keyIndex: number;
   platform: string;
   pushName: string | null;
+  /** The name the phone lists the device under (its DeviceProps os), and its browser's platform type. */
+  name?: string | null;
+  platformType?: string | null;
+  /** The device asked the phone for its full history when it linked. */
+  requireFullSync?: boolean;
   /** Whether the phone has sent this device the account's app-state key. */
   appStateKeyShared?: boolean;
 }

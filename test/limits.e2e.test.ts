@@ -20,7 +20,12 @@ describe('list limits as WAHA has them', () => {
       messages: index === 0 ? Array.from({ length: MESSAGES_IN_BIG_CHAT }, (__, n) => ({ text: `m${n}`, timestamp: 1_700_000_000 + n })) : [{ text: `hello ${index}`, timestamp: 1_700_100_000 + index }],
     }));
     await sandbox.admin('POST', '/history', { phone: ME, chats });
-    await sandbox.linkSession('main', ME);
+    // The whole history (fullSync): the phone sends only each chat's recent messages otherwise.
+    assert.equal((await sandbox.zapd.api('POST', '/api/sessions', { name: 'main', config: { noweb: { store: { fullSync: true } } } })).status, 201);
+    await sandbox.waitForStatus('main', 'SCAN_QR_CODE');
+    const qr = await sandbox.zapd.api<{ value: string }>('GET', '/api/main/auth/qr?format=raw');
+    await sandbox.simulator.scan(qr.body.value, ME);
+    await sandbox.waitForStatus('main', 'WORKING');
   });
   after(async () => {
     await sandbox.close();
@@ -33,9 +38,10 @@ describe('list limits as WAHA has them', () => {
     return body;
   };
   const waitForHistory = async () => {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
       const chats = await n8n<unknown[]>('/api/main/chats?limit=0');
-      if (chats.length >= CHATS) return;
+      const big = await n8n<unknown[]>('/api/main/chats/15557000000@c.us/messages?limit=0');
+      if (chats.length >= CHATS && big.length >= MESSAGES_IN_BIG_CHAT) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
@@ -51,6 +57,7 @@ describe('list limits as WAHA has them', () => {
   });
 
   test('messages: limit=0 and limits past a page give the whole history, in order', async () => {
+    await waitForHistory();
     const chat = '15557000000@c.us';
     const all = await n8n<Array<{ body: string }>>(`/api/main/chats/${chat}/messages?limit=0`);
     assert.equal(all.length, MESSAGES_IN_BIG_CHAT);

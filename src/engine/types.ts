@@ -53,6 +53,19 @@ export interface EngineOptions {
   listener: EngineListener;
   /** Where every connection of the session goes through (config.proxy or WHATSAPP_PROXY_SERVER); direct when absent. */
   proxy?: ProxySettings;
+  /** How the device presents itself and what it asks of the phone (WAHA's config.client and config.noweb). */
+  device?: DeviceSettings;
+}
+
+export interface DeviceSettings {
+  /** The name the phone lists this linked device under (config.client.deviceName). */
+  deviceName?: string;
+  /** The browser it says it is (config.client.browserName). */
+  browserName?: string;
+  /** Send "available" presence once connected (config.noweb.markOnline; WAHA's default true). */
+  markOnline?: boolean;
+  /** Ask the phone for the whole chat history at link time, not only the recent part (config.noweb.store.fullSync). */
+  fullSync?: boolean;
 }
 
 export interface Engine extends GroupEngine, ProfileEngine, DirectoryEngine, LabelEngine, ChannelEngine {

@@ -11,6 +11,7 @@ import type { MediaStorage } from '../media/storage.ts';
 import type { Store, StoredSession } from '../store/repositories.ts';
 import { ProxyConfigError, sessionProxy, type ProxySettings } from '../proxy/settings.ts';
 import { resolveEndpoint } from './endpoint.ts';
+import { deviceSettingsOf } from './device-settings.ts';
 import { ignoreSettingsOf, isIgnored, withoutIgnoredHistory } from './ignore.ts';
 import { QrPrinter } from './qr-printer.ts';
 
@@ -109,6 +110,7 @@ export class SessionManager {
 
   async create(request: { name: string; config: SessionConfig; start: boolean }): Promise<SessionInfo> {
     this.proxyFor(request.config);
+    deviceSettingsOf(request.config);
     const created = await this.options.store.sessions.create({ name: request.name, config: request.config, enabled: false });
     if (!created) throw unprocessable(`Session '${request.name}' already exists. Use PUT to update it.`);
     return request.start ? this.start(request.name) : this.get(request.name);
@@ -117,7 +119,10 @@ export class SessionManager {
   /** WAHA's deprecated `POST /api/sessions/start`: create or update the config, then start. */
   async upsertAndStart(name: string, config: SessionConfig | undefined): Promise<SessionInfo> {
     if (this.running.has(name)) throw unprocessable(`Session '${name}' is already started.`);
-    if (config) this.proxyFor(config);
+    if (config) {
+      this.proxyFor(config);
+      deviceSettingsOf(config);
+    }
     const exists = (await this.options.store.sessions.get(name)) !== undefined;
     if (!exists) await this.options.store.sessions.create({ name, config: config ?? {}, enabled: false });
     else if (config) await this.options.store.sessions.update(name, { config });
@@ -128,6 +133,7 @@ export class SessionManager {
   async update(name: string, config: SessionConfig): Promise<SessionInfo> {
     await this.require(name);
     this.proxyFor(config);
+    deviceSettingsOf(config);
     await this.options.store.sessions.update(name, { config });
     if (this.running.has(name)) return this.restart(name);
     return this.get(name);
@@ -308,6 +314,7 @@ export class SessionManager {
       // config.debug: this session logs at debug level whatever the server's level is.
       logger: stored.config.debug === true ? this.options.logger.child({}, { level: 'debug' }) : this.options.logger,
       ...(proxy ? { proxy } : {}),
+      device: deviceSettingsOf(stored.config),
       media: {
         save: async (messageId, data, mimetype, filename) => {
           const file = await this.options.mediaStorage.save(name, messageId, data, mimetype, filename);

@@ -1,4 +1,4 @@
-import makeWASocket, { Browsers, DisconnectReason, WA_CERT_DETAILS } from 'baileys';
+import makeWASocket, { DisconnectReason, WA_CERT_DETAILS } from 'baileys';
 import type { ConnectionState, WAMessage, WASocket } from 'baileys';
 import type { Logger } from 'pino';
 import type { Message, MessageAck, SentMessage } from '../dto.ts';
@@ -316,6 +316,7 @@ export class BaileysEngine implements Engine {
     const auth = this.auth;
     if (!this.running || !auth) return;
     const { endpoint, listener } = this.options;
+    const device = this.options.device ?? {};
     // Baileys checks the server's certificate chain against this exported key; pointing it at the
     // simulator's root is the single trust-anchor change the sandbox needs.
     if (endpoint.rootPublicKey) WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(endpoint.rootPublicKey);
@@ -325,9 +326,12 @@ export class BaileysEngine implements Engine {
       // Baileys is chatty; its own lines only show when this session logs at debug or finer (the
       // server's level, or WAHA's config.debug for this session alone).
       logger: this.logger.child({ module: 'baileys' }, { level: ['debug', 'trace', 'silent'].includes(this.logger.level) ? this.logger.level : 'error' }),
-      browser: Browsers.ubuntu('zapd'),
-      markOnlineOnConnect: false,
-      syncFullHistory: false,
+      // What the phone shows under Linked devices: [device name, browser, version].
+      browser: [device.deviceName ?? 'Ubuntu', device.browserName ?? 'zapd', '22.04.4'],
+      markOnlineOnConnect: device.markOnline ?? true,
+      syncFullHistory: device.fullSync === true,
+      // Baileys drops FULL history chunks unless told otherwise; a session that asked for them keeps them.
+      ...(device.fullSync === true ? { shouldSyncHistoryMessage: () => true } : {}),
       getMessage: async (key) => this.recent.content(key),
       ...(this.transport.socketAgent ? { agent: this.transport.socketAgent } : {}),
       ...(this.transport.uploadAgent ? { fetchAgent: this.transport.uploadAgent } : {}),

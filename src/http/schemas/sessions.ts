@@ -67,8 +67,29 @@ export const SessionConfigSchema = Type.Object(
         broadcast: Type.Optional(Type.Boolean()),
       }),
     ),
-    noweb: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    client: Type.Optional(Type.Object({ deviceName: Type.Optional(Type.String()), browserName: Type.Optional(Type.String()) })),
+    noweb: Type.Optional(
+      Type.Object(
+        {
+          markOnline: Type.Optional(Type.Boolean({ description: 'Send "available" presence once connected (default true)' })),
+          store: Type.Optional(
+            Type.Object(
+              {
+                enabled: Type.Optional(Type.Boolean({ description: 'zapd always keeps its store: false is refused with a 400' })),
+                fullSync: Type.Optional(Type.Boolean({ description: 'Ask the phone for the whole chat history at link time, not only the recent part' })),
+              },
+              { additionalProperties: true },
+            ),
+          ),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    client: Type.Optional(
+      Type.Object({
+        deviceName: Type.Optional(Type.String({ maxLength: 100, description: 'The name the phone lists this linked device under' })),
+        browserName: Type.Optional(Type.String({ maxLength: 100, description: 'The browser the device says it is' })),
+      }),
+    ),
   },
   { additionalProperties: true, description: 'WAHA session config, stored as given' },
 );
