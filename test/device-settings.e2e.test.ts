@@ -23,14 +23,7 @@ describe('config.client and config.noweb', () => {
     await sandbox.close();
   });
 
-  async function link(name: string, phone: string, config: Record<string, unknown>) {
-    const created = await sandbox.zapd.api('POST', '/api/sessions', { name, config });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    await sandbox.waitForStatus(name, 'SCAN_QR_CODE');
-    const qr = await sandbox.zapd.api<{ value: string }>('GET', `/api/${name}/auth/qr?format=raw`);
-    await sandbox.simulator.scan(qr.body.value, phone);
-    await sandbox.waitForStatus(name, 'WORKING');
-  }
+  const link = (name: string, phone: string, config: Record<string, unknown>) => sandbox.linkSession(name, phone, config);
   const seedHistory = (phone: string) =>
     sandbox.admin('POST', '/history', {
       phone,

@@ -55,12 +55,7 @@ for (const backend of storeBackends()) {
         ],
       });
       assert.deepEqual(seeded, { phone: ME, chats: 3, messages: 254 });
-      const created = await sandbox.zapd.api('POST', '/api/sessions', { name: 'main', config: { webhooks: [{ url: receiver.url, events: ['message', 'message.any', 'engine.event'] }] } });
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      await sandbox.waitForStatus('main', 'SCAN_QR_CODE');
-      const qr = await sandbox.zapd.api<{ value: string }>('GET', '/api/main/auth/qr?format=raw');
-      await sandbox.simulator.scan(qr.body.value, ME);
-      await sandbox.waitForStatus('main', 'WORKING');
+      await sandbox.linkSession('main', ME, { webhooks: [{ url: receiver.url, events: ['message', 'message.any', 'engine.event'] }] });
     });
     after(async () => {
       await sandbox.close();

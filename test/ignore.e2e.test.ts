@@ -24,12 +24,7 @@ describe('config.ignore.groups', () => {
         { id: `${RITA}@s.whatsapp.net`, name: 'Rita', messages: [{ text: 'old direct talk' }] },
       ],
     });
-    const created = await sandbox.zapd.api('POST', '/api/sessions', { name: 'main', config: { ignore: { groups: true }, webhooks: [{ url: receiver.url, events: ['*'] }] } });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    await sandbox.waitForStatus('main', 'SCAN_QR_CODE');
-    const qr = await sandbox.zapd.api<{ value: string }>('GET', '/api/main/auth/qr?format=raw');
-    await sandbox.simulator.scan(qr.body.value, ME);
-    await sandbox.waitForStatus('main', 'WORKING');
+    await sandbox.linkSession('main', ME, { ignore: { groups: true }, webhooks: [{ url: receiver.url, events: ['*'] }] });
   });
   after(async () => {
     await sandbox.close();

@@ -21,11 +21,7 @@ describe('list limits as WAHA has them', () => {
     }));
     await sandbox.admin('POST', '/history', { phone: ME, chats });
     // The whole history (fullSync): the phone sends only each chat's recent messages otherwise.
-    assert.equal((await sandbox.zapd.api('POST', '/api/sessions', { name: 'main', config: { noweb: { store: { fullSync: true } } } })).status, 201);
-    await sandbox.waitForStatus('main', 'SCAN_QR_CODE');
-    const qr = await sandbox.zapd.api<{ value: string }>('GET', '/api/main/auth/qr?format=raw');
-    await sandbox.simulator.scan(qr.body.value, ME);
-    await sandbox.waitForStatus('main', 'WORKING');
+    await sandbox.linkSession('main', ME, { noweb: { store: { fullSync: true } } });
   });
   after(async () => {
     await sandbox.close();

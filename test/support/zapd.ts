@@ -32,8 +32,8 @@ export interface Sandbox {
   /** Where zapd keeps its store: `zapd.sqlite` in `dataDir`, or the PostgreSQL schema (also its connections' application_name). */
   store: { backend: 'sqlite' | 'postgres'; dataDir: string; postgres?: { url: string; schema: string } };
   zapd: ZapdUnderTest;
-  /** Creates a session, scans its QR as `phone`, and waits for WORKING. */
-  linkSession(name: string, phone: string): Promise<void>;
+  /** Creates a session (with `config`), scans its QR as `phone`, and waits for WORKING. */
+  linkSession(name: string, phone: string, config?: Record<string, unknown>): Promise<void>;
   waitForStatus(name: string, status: string, timeoutMs?: number): Promise<void>;
   /** A call to the simulator's admin API; fails the test on a non-2xx answer. */
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
@@ -141,8 +141,8 @@ export async function startSandbox(backend: 'sqlite' | 'postgres' = 'sqlite', en
       if (!response.ok) throw new Error(`${method} /admin${path}: ${response.status} ${JSON.stringify(parsed)}`);
       return parsed;
     },
-    async linkSession(name, phone) {
-      const created = await zapd.api('POST', '/api/sessions', { name });
+    async linkSession(name, phone, config) {
+      const created = await zapd.api('POST', '/api/sessions', { name, ...(config ? { config } : {}) });
       if (created.status !== 201) throw new Error(`creating ${name}: ${created.status} ${JSON.stringify(created.body)}`);
       await waitForStatus(name, 'SCAN_QR_CODE');
       const qr = await zapd.api<{ value: string }>('GET', `/api/${name}/auth/qr?format=raw`);

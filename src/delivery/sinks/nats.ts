@@ -4,6 +4,7 @@
 import { connect, headers, type JetStreamClient, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { errorText, sinkTarget, routingToken, withTimeout, type Sink, type SinkMessage } from './sink.ts';
+import { LazyLink } from './lazy-link.ts';
 
 export interface NatsSinkOptions {
   url: string;
@@ -25,12 +26,12 @@ const NO_RESPONDERS = '503';
 export class NatsSink implements Sink {
   readonly kind = 'nats' as const;
   readonly target: string;
-  private link: Promise<Link> | undefined;
-  private closed = false;
+  private readonly link: LazyLink<Link>;
   private readonly encoder = new TextEncoder();
 
   constructor(private readonly options: NatsSinkOptions) {
     this.target = sinkTarget('nats', options.stream);
+    this.link = new LazyLink({ name: 'NATS', target: this.target, logger: options.logger, open: (forget) => this.open(forget) });
   }
 
   /** The subject an event goes to; see routingToken for what happens to unusual session names. */
@@ -39,7 +40,7 @@ export class NatsSink implements Sink {
   }
 
   async publish(message: SinkMessage, timeoutMs: number): Promise<void> {
-    const { jetstream } = await withTimeout(this.connected(), timeoutMs, 'connecting to NATS');
+    const { jetstream } = await withTimeout(this.link.get(), timeoutMs, 'connecting to NATS');
     const meta = headers();
     meta.set('Zapd-Session', message.session);
     meta.set('Zapd-Event', message.event);
@@ -55,33 +56,14 @@ export class NatsSink implements Sink {
   }
 
   private async reset(): Promise<void> {
-    const link = this.link;
-    this.link = undefined;
-    const opened = await link?.catch(() => undefined);
+    const opened = await this.link.take(false);
     await opened?.connection.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    const link = this.link;
-    this.link = undefined;
-    const opened = await link?.catch(() => undefined);
+    const opened = await this.link.take(true);
     // Drain lets acks in flight arrive; a connection that cannot drain (the server is away) is closed.
     await withTimeout(opened?.connection.drain() ?? Promise.resolve(), 2000, 'NATS drain').catch(() => opened?.connection.close());
-  }
-
-  private connected(): Promise<Link> {
-    if (this.closed) return Promise.reject(new Error('the NATS sink is closed'));
-    if (this.link) return this.link;
-    const link: Promise<Link> = this.open(() => {
-      if (this.link === link) this.link = undefined;
-    });
-    this.link = link;
-    link.catch((error: unknown) => {
-      if (this.link === link) this.link = undefined;
-      this.options.logger.warn({ sink: this.target, error: errorText(error) }, 'could not connect to NATS');
-    });
-    return link;
   }
 
   /** The client reconnects by itself after a loss, for ever; `forget` runs if it closes all the same. */
@@ -91,7 +73,7 @@ export class NatsSink implements Sink {
     const connection = await connect({ servers: this.options.url, name: 'zapd', timeout: this.options.connectTimeoutMs, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
     void connection.closed().then((error) => {
       forget();
-      if (error && !this.closed) this.options.logger.warn({ sink: this.target, error: errorText(error) }, 'NATS connection closed');
+      if (error && !this.link.isClosed) this.options.logger.warn({ sink: this.target, error: errorText(error) }, 'NATS connection closed');
     });
     void this.watch(connection);
     try {
@@ -102,7 +84,7 @@ export class NatsSink implements Sink {
         if ((error as { api_error?: { err_code?: number } }).api_error?.err_code !== STREAM_NOT_FOUND) throw error;
         await manager.streams.add({ name: this.options.stream, subjects: [`${this.options.subjectPrefix}.>`] });
       }
-      if (this.closed) throw new Error('the NATS sink is closed');
+      if (this.link.isClosed) throw new Error('the NATS sink is closed');
       return { connection, jetstream: connection.jetstream({ timeout: this.options.connectTimeoutMs }) };
     } catch (error) {
       await connection.close().catch(() => undefined);

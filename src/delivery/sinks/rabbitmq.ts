@@ -3,6 +3,7 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { errorText, sinkTarget, routingToken, withTimeout, type Sink, type SinkMessage } from './sink.ts';
+import { LazyLink } from './lazy-link.ts';
 
 export interface RabbitMqSinkOptions {
   url: string;
@@ -19,15 +20,15 @@ interface Link {
 export class RabbitMqSink implements Sink {
   readonly kind = 'rabbitmq' as const;
   readonly target: string;
-  private link: Promise<Link> | undefined;
-  private closed = false;
+  private readonly link: LazyLink<Link>;
 
   constructor(private readonly options: RabbitMqSinkOptions) {
     this.target = sinkTarget('rabbitmq', options.exchange);
+    this.link = new LazyLink({ name: 'RabbitMQ', target: this.target, logger: options.logger, open: (forget) => this.open(forget) });
   }
 
   async publish(message: SinkMessage, timeoutMs: number): Promise<void> {
-    const { channel } = await withTimeout(this.connected(), timeoutMs, 'connecting to RabbitMQ');
+    const { channel } = await withTimeout(this.link.get(), timeoutMs, 'connecting to RabbitMQ');
     const routingKey = `${routingToken(message.session)}.${message.event}`;
     const confirmed = new Promise<void>((resolve, reject) => {
       channel.publish(
@@ -42,26 +43,8 @@ export class RabbitMqSink implements Sink {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    const link = this.link;
-    this.link = undefined;
-    const opened = await link?.catch(() => undefined);
+    const opened = await this.link.take(true);
     await opened?.model.close().catch(() => undefined);
-  }
-
-  /** One connection and confirm channel, opened on first use and again after either is lost. */
-  private connected(): Promise<Link> {
-    if (this.closed) return Promise.reject(new Error('the RabbitMQ sink is closed'));
-    if (this.link) return this.link;
-    const link: Promise<Link> = this.open(() => {
-      if (this.link === link) this.link = undefined;
-    });
-    this.link = link;
-    link.catch((error: unknown) => {
-      if (this.link === link) this.link = undefined;
-      this.options.logger.warn({ sink: this.target, error: errorText(error) }, 'could not connect to RabbitMQ');
-    });
-    return link;
   }
 
   /** `forget` drops this link, so that the next publish opens a new one. */
@@ -80,7 +63,7 @@ export class RabbitMqSink implements Sink {
         void model.close().catch(() => undefined);
       });
       await channel.assertExchange(this.options.exchange, 'topic', { durable: true });
-      if (this.closed) throw new Error('the RabbitMQ sink is closed');
+      if (this.link.isClosed) throw new Error('the RabbitMQ sink is closed');
       return { model, channel };
     } catch (error) {
       await model.close().catch(() => undefined);
