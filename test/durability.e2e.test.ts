@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSimulator } from '../sim/index.ts';
 import { freePort, startZapdProcess, type ZapdProcess } from './support/process.ts';
+import { keyedApi, processTestEnv } from './support/process-rig.ts';
 import { startReceiver } from './support/receiver.ts';
 import { waitFor } from './support/wait.ts';
 
-const KEY = 'durability-key';
 const ME = '15550005000';
 const FRAN = '15550005001';
 const TOTAL = 1000;
@@ -21,22 +21,12 @@ test(`SIGKILL during ${TOTAL} inbound messages: every message event is delivered
   // The same port across restarts: the webhook receiver and the test's calls keep one base URL.
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ZAPD_DATA_DIR: dataDir,
-    PORT: String(port),
-    ZAPD_API_KEY: KEY,
-    ZAPD_LOG_LEVEL: process.env.DURABILITY_LOG ?? 'silent',
-    ZAPD_WA_URL: simulator.wsUrl,
-    WHATSAPP_HOOK_URL: receiver.url,
-    WHATSAPP_HOOK_EVENTS: 'message',
-  };
+  const env = processTestEnv({ dataDir, port, waUrl: simulator.wsUrl, hookUrl: receiver.url, hookEvents: 'message' });
   let zapd: ZapdProcess | undefined;
   const start = async () => {
     zapd = await startZapdProcess(env, { echo: Boolean(process.env.DURABILITY_LOG) });
   };
-  const api = async (method: string, path: string, body?: unknown) =>
-    fetch(`${base}${path}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  const status = async () => ((await (await api('GET', '/api/sessions/main')).json()) as { status: string }).status;
+  const { api, status } = keyedApi(base);
   const admin = async (path: string, body: unknown) => {
     const response = await fetch(`${simulator.httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     assert.ok(response.ok, await response.clone().text());

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSimulator, type RunningSimulator } from '../sim/index.ts';
 import { freePort, startZapdProcess, type ZapdProcess } from './support/process.ts';
+import { keyedApi, processTestEnv } from './support/process-rig.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { waitFor } from './support/wait.ts';
 import { freshPostgresUrl, storeBackends } from './support/zapd.ts';
 
-const KEY = 'send-durability-key';
 const ME = '15550006000';
 const DORA = '15550006001';
 const DORA_CHAT = `${DORA}@c.us`;
@@ -34,20 +34,9 @@ async function rig(backend: 'sqlite' | 'postgres'): Promise<Rig> {
   const postgres = backend === 'postgres' ? await freshPostgresUrl() : undefined;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ZAPD_DATA_DIR: dataDir,
-    PORT: String(port),
-    ZAPD_API_KEY: KEY,
-    ZAPD_LOG_LEVEL: process.env.DURABILITY_LOG ?? 'silent',
-    ZAPD_WA_URL: simulator.wsUrl,
-    WHATSAPP_HOOK_URL: receiver.url,
-    WHATSAPP_HOOK_EVENTS: 'message.any',
-    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
-  };
+  const env = processTestEnv({ dataDir, port, waUrl: simulator.wsUrl, hookUrl: receiver.url, hookEvents: 'message.any', extra: postgres ? { DATABASE_URL: postgres.url } : {} });
   let zapd: ZapdProcess | undefined;
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${base}${path}`, { method, headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  const status = async () => ((await (await api('GET', '/api/sessions/main')).json()) as { status: string }).status;
+  const { api, status } = keyedApi(base);
   return {
     simulator,
     receiver,
