@@ -84,6 +84,8 @@ describe('the global key as sha512:, basic auth, metrics', () => {
     assert.deepEqual(serverWide.sort(), [
       'DELETE /api/keys/{id}',
       'GET /api/keys',
+      'GET /api/server/debug/cpu',
+      'GET /api/server/debug/heapsnapshot',
       'GET /api/server/environment',
       'GET /api/server/status',
       'GET /api/server/webhooks/deliveries',

@@ -3,6 +3,7 @@ import { authRoutes } from './auth.ts';
 import { channelRoutes } from './channels.ts';
 import { chatRoutes } from './chats.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { debugRoutes } from './debug.ts';
 import { chattingRoutes } from './chatting.ts';
 import { contactRoutes, lidRoutes } from './contacts.ts';
 import { eventMessageRoutes } from './events.ts';
@@ -21,4 +22,4 @@ import { webhookRoutes } from './webhooks.ts';
 import { websocketRoutes } from './websocket.ts';
 
 /** Every route module, one per API tag. */
-export const routePlugins: RoutePlugin[] = [observabilityRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, mediaRoutes, channelRoutes, dashboardRoutes, webhookRoutes, keyRoutes, unsupportedRoutes];
+export const routePlugins: RoutePlugin[] = [observabilityRoutes, debugRoutes, sessionRoutes, authRoutes, chattingRoutes, chatRoutes, websocketRoutes, storageRoutes, contactRoutes, groupRoutes, profileRoutes, lidRoutes, screenshotRoutes, eventMessageRoutes, statusRoutes, labelRoutes, mediaRoutes, channelRoutes, dashboardRoutes, webhookRoutes, keyRoutes, unsupportedRoutes];
