@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSimulator } from '../sim/index.ts';
 import { freePort, startZapdProcess, type ZapdProcess } from './support/process.ts';
-import { keyedApi, processTestEnv } from './support/process-rig.ts';
+import { keyedApi, processTestEnv, simulatorAdmin } from './support/process-rig.ts';
 import { startReceiver } from './support/receiver.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -27,11 +27,7 @@ test(`SIGKILL during ${TOTAL} inbound messages: every message event is delivered
     zapd = await startZapdProcess(env, { echo: Boolean(process.env.DURABILITY_LOG) });
   };
   const { api, status } = keyedApi(base);
-  const admin = async (path: string, body: unknown) => {
-    const response = await fetch(`${simulator.httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    assert.ok(response.ok, await response.clone().text());
-    return (await response.json()) as { id: string };
-  };
+  const admin = simulatorAdmin(simulator.httpUrl);
   try {
     await start();
     assert.equal((await api('POST', '/api/sessions', { name: 'main' })).status, 201);
@@ -44,7 +40,7 @@ test(`SIGKILL during ${TOTAL} inbound messages: every message event is delivered
     const sentIds: string[] = [];
     let killed = false;
     for (let index = 0; index < TOTAL; index += 10) {
-      const batch = await Promise.all(Array.from({ length: 10 }, (_, offset) => admin(`/accounts/${FRAN}/send`, { to: ME, text: `burst ${index + offset}` })));
+      const batch = await Promise.all(Array.from({ length: 10 }, (_, offset) => admin<{ id: string }>(`/accounts/${FRAN}/send`, { to: ME, text: `burst ${index + offset}` })));
       sentIds.push(...batch.map((sent) => sent.id));
       if (!killed && index >= 300) {
         // Mid-stream: some events are out, many messages are in flight or still arriving.

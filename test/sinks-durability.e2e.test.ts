@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { startSimulator } from '../sim/index.ts';
 import { natsUrl, rabbitmqUrl, readNats, readRabbitMq, readRedis, redisUrl, uniqueName, type BrokerReader } from './support/brokers.ts';
 import { freePort, startZapdProcess, type ZapdProcess } from './support/process.ts';
-import { keyedApi, processTestEnv } from './support/process-rig.ts';
+import { keyedApi, processTestEnv, simulatorAdmin } from './support/process-rig.ts';
 import { startReceiver } from './support/receiver.ts';
 import { assertInOrderPerChat, burstCount, distinctEvents } from './support/sink-checks.ts';
 import { waitFor } from './support/wait.ts';
@@ -48,11 +48,7 @@ test(`SIGKILL during ${TOTAL} inbound messages: every event reaches every broker
     zapd = await startZapdProcess(env, { echo: Boolean(process.env.DURABILITY_LOG) });
   };
   const { api, status } = keyedApi(base);
-  const admin = async (path: string, body: unknown) => {
-    const response = await fetch(`${simulator.httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    assert.ok(response.ok, await response.clone().text());
-    return response.json();
-  };
+  const admin = simulatorAdmin(simulator.httpUrl);
   const counts = async () => Object.fromEntries(await Promise.all(Object.entries(readers).map(async ([sink, reader]) => [sink, burstCount(distinctEvents(await reader.messages()), LABEL)] as const)));
   try {
     readers.rabbitmq = await readRabbitMq(name);

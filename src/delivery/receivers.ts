@@ -3,6 +3,7 @@
 import type { WebhookDefaults } from '../config.ts';
 import type { EventName } from '../events/bus.ts';
 import type { SinkKind } from './sinks/sink.ts';
+import { asRecord as record } from '../runtime/as-record.ts';
 
 export type RetryPolicy = 'constant' | 'linear' | 'exponential';
 
@@ -19,10 +20,6 @@ export interface Receiver {
 
 export const DEFAULT_RETRIES = { policy: 'exponential' as RetryPolicy, delaySeconds: 2, attempts: 15 };
 const MAX_DELAY_SECONDS = 3600;
-
-function record(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 /** A session config webhook entry (already schema-validated when stored) → a receiver. */
 export function receiverFromConfig(entry: unknown): Receiver | undefined {

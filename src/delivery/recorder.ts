@@ -12,10 +12,8 @@ import { eventChat } from '../events/event-chat.ts';
 import { Outbox } from './outbox.ts';
 import { receiversFor } from './receivers.ts';
 import { sinkReceivers } from './sinks/index.ts';
+import { asRecord } from '../runtime/as-record.ts';
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-}
 
 /** Events about one chat share a lane so they arrive in order; other events queue per session. */
 export function laneOf(event: ZapdEvent): string {

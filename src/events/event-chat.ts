@@ -1,9 +1,6 @@
 // Which chat an event is about, read from its WAHA payload: the one place both the outbox lanes (per
 // chat order) and the session's `config.ignore` filter read it from.
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-}
+import { asRecord } from '../runtime/as-record.ts';
 
 export function eventChat(payload: unknown): string | undefined {
   const record = asRecord(payload);

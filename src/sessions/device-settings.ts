@@ -2,8 +2,8 @@
 // engine asks of the phone), read from a session's stored config into the engine's DeviceSettings.
 import type { DeviceSettings } from '../engine/types.ts';
 import { badRequest } from '../errors.ts';
+import { asRecord as record } from '../runtime/as-record.ts';
 
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /** The settings, or a 400 for a value zapd cannot honour (it never accepts one and ignores it). */
 export function deviceSettingsOf(config: Record<string, unknown>): DeviceSettings {

@@ -103,14 +103,19 @@ export class SessionManager {
     }
   }
 
+  /** A 400, before anything is stored, for a config a session could not start with (its proxy, its device settings). */
+  private refuseUnusable(config: SessionConfig): void {
+    this.proxyFor(config);
+    deviceSettingsOf(config);
+  }
+
   /** The proxy of a stored session, for the fetches made on its behalf (file.url, link previews). */
   async proxyOf(name: string): Promise<ProxySettings | undefined> {
     return this.proxyFor((await this.require(name)).config);
   }
 
   async create(request: { name: string; config: SessionConfig; start: boolean }): Promise<SessionInfo> {
-    this.proxyFor(request.config);
-    deviceSettingsOf(request.config);
+    this.refuseUnusable(request.config);
     const created = await this.options.store.sessions.create({ name: request.name, config: request.config, enabled: false });
     if (!created) throw unprocessable(`Session '${request.name}' already exists. Use PUT to update it.`);
     return request.start ? this.start(request.name) : this.get(request.name);
@@ -119,10 +124,7 @@ export class SessionManager {
   /** WAHA's deprecated `POST /api/sessions/start`: create or update the config, then start. */
   async upsertAndStart(name: string, config: SessionConfig | undefined): Promise<SessionInfo> {
     if (this.running.has(name)) throw unprocessable(`Session '${name}' is already started.`);
-    if (config) {
-      this.proxyFor(config);
-      deviceSettingsOf(config);
-    }
+    if (config) this.refuseUnusable(config);
     const exists = (await this.options.store.sessions.get(name)) !== undefined;
     if (!exists) await this.options.store.sessions.create({ name, config: config ?? {}, enabled: false });
     else if (config) await this.options.store.sessions.update(name, { config });
@@ -132,8 +134,7 @@ export class SessionManager {
   /** Replaces the config; a running session restarts so the new config takes effect. */
   async update(name: string, config: SessionConfig): Promise<SessionInfo> {
     await this.require(name);
-    this.proxyFor(config);
-    deviceSettingsOf(config);
+    this.refuseUnusable(config);
     await this.options.store.sessions.update(name, { config });
     if (this.running.has(name)) return this.restart(name);
     return this.get(name);

@@ -23,3 +23,13 @@ export function keyedApi(base: string) {
   const status = async (session = 'main') => ((await (await api('GET', `/api/sessions/${session}`)).json()) as { status: string }).status;
   return { api, status };
 }
+
+/** A POST to the simulator's admin API that fails the test on a non-2xx answer. */
+export function simulatorAdmin(httpUrl: string) {
+  return async <T = unknown>(path: string, body: unknown): Promise<T> => {
+    const response = await fetch(`${httpUrl}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST /admin${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+}
