@@ -17,8 +17,4 @@ export class QrPrinter {
     const art = await QRCode.toString(value, { type: 'terminal', small: true });
     this.write(`Session '${session}' waits for a scan: WhatsApp → Linked devices → Link a device\n${art}\n`);
   }
-
-  forget(session: string): void {
-    this.printed.delete(session);
-  }
 }

@@ -63,14 +63,14 @@ export const chatRoutes: RoutePlugin = async (app, { sessions, store, config }) 
     };
     const limit = requestedLimit(query.limit, 100);
     const offset = query.offset ?? 0;
+    const parsedPages = () => readPaged((pageLimit, pageOffset) => messages.list(session, chatId, { limit: pageLimit, offset: pageOffset, ...filters }), limit, offset);
     // downloadMedia=false, as in WAHA: the messages say they have media (hasMedia) but carry none.
     if (query.downloadMedia === false) {
-      const listed = await readPaged((pageLimit, pageOffset) => messages.list(session, chatId, { limit: pageLimit, offset: pageOffset, ...filters }), limit, offset);
-      return JSON.stringify(listed.map((message) => ({ ...message, media: null })));
+      return JSON.stringify((await parsedPages()).map((message) => ({ ...message, media: null })));
     }
     // One page goes out as the stored JSON; more (or all) are read a page at a time.
     if (limit !== 'all' && limit <= PAGE_ROWS) return messages.listJson(session, chatId, { limit, offset, ...filters });
-    return JSON.stringify(await readPaged((pageLimit, pageOffset) => messages.list(session, chatId, { limit: pageLimit, offset: pageOffset, ...filters }), limit, offset));
+    return JSON.stringify(await parsedPages());
   };
 
   app.get<{ Params: { session: string }; Querystring: Static<typeof ChatsQuery> }>(
